@@ -1,0 +1,445 @@
+"""Fast secp256k1 backend on libsecp256k1 (through coincurve's cffi bindings).
+
+libsecp256k1 exposes no multi-scalar multiplication, so this module builds
+two from the primitives it does expose:
+
+* ``secp256k1_ec_pubkey_combine`` adds any number of points in one C call
+  (constant-time mixed additions, one field inversion at the end). A C-level
+  addition costs ~0.4 µs here while a Python-level call costs ~4 µs, so both
+  algorithms below are arranged to make few calls that each add many points.
+* ``secp256k1_ec_pubkey_tweak_mul`` multiplies one point by one scalar (~50 µs).
+
+Fixed bases (the Pedersen and Bulletproofs generators) use a signed comb
+(:class:`CombTable`): per base, 2^h precomputed points; a scalar costs ⌈257/h⌉
+C additions and an MSM costs ⌈257/h⌉ Python calls, whatever its size.
+Variable bases use scalar-by-scalar ``tweak_mul`` below a measured crossover
+and a bucket (Pippenger) method above it. docs/notes-msm.md has the maths and
+benches/msm.py the measurements behind the thresholds.
+
+Points are :class:`Secp256k1Point`: a cffi ``secp256k1_pubkey`` (an opaque
+64-byte struct) or ``None`` inside for the identity, which libsecp256k1 cannot
+represent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from coincurve._libsecp256k1 import ffi, lib
+from coincurve.context import GLOBAL_CONTEXT
+
+from zksolvency.errors import FormatError, ParameterError
+from zksolvency.groups import secp256k1 as sec
+
+_CTX = GLOBAL_CONTEXT.ctx
+_COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
+_STRUCT = 64  # sizeof(secp256k1_pubkey)
+_Q = sec.ORDER
+
+# Signed comb parameters: h teeth, d = ⌈257/h⌉ columns, h·d ≥ 257 so that the
+# recoding below (which may add q once) fits. Chosen with benches/msm.py.
+COMB_TEETH = 12
+COMB_COLUMNS = -(-257 // COMB_TEETH)
+_COMB_OFFSET = (1 << (COMB_TEETH * COMB_COLUMNS)) - 1
+_COMB_BYTES = (COMB_TEETH * COMB_COLUMNS + 7) // 8
+#: Above this many bases an MSM over fixed bases runs Pippenger instead of
+#: building comb tables (each table is 2^h · 64 bytes: 256 KiB at h = 12).
+COMB_MAX_BASES = 520
+#: Below this many terms a variable-base MSM multiplies point by point.
+PIPPENGER_MIN_TERMS = 160
+
+
+class Secp256k1Point:
+    """An element of secp256k1; ``_p`` is a cffi ``secp256k1_pubkey *`` or None (identity)."""
+
+    __slots__ = ("_p",)
+
+    def __init__(self, p: Any) -> None:
+        self._p = p
+
+    def __repr__(self) -> str:
+        return f"Secp256k1Point({_encode(self).hex()})"
+
+
+def _new() -> Any:
+    return ffi.new("secp256k1_pubkey *")
+
+
+def _copy(p: Any) -> Any:
+    q = _new()
+    ffi.memmove(q, p, _STRUCT)
+    return q
+
+
+def _encode(a: Secp256k1Point) -> bytes:
+    if a._p is None:
+        return sec.IDENTITY_ENCODING
+    out = ffi.new("unsigned char[33]")
+    outlen = ffi.new("size_t *", 33)
+    lib.secp256k1_ec_pubkey_serialize(_CTX, out, outlen, a._p, _COMPRESSED)
+    return bytes(ffi.buffer(out, 33))
+
+
+def _combine(out: Any, ptrs: Any, count: int) -> bool:
+    """out ← Σ ptrs[0..count); False (out unusable) if the sum is the identity.
+
+    ``out`` must not alias an input: the library zeroes it before reading them.
+    """
+    if count <= 0:
+        return False
+    return bool(lib.secp256k1_ec_pubkey_combine(_CTX, out, ptrs, count))
+
+
+def _sum_structs(structs: Sequence[Any]) -> Secp256k1Point:
+    """Σ of a list of cffi pubkey pointers (may be empty)."""
+    if not structs:
+        return Secp256k1Point(None)
+    arr = ffi.new("secp256k1_pubkey *[]", list(structs))
+    out = _new()
+    return Secp256k1Point(out if _combine(out, arr, len(structs)) else None)
+
+
+def _tweak_mul(p: Any, k: int) -> Any:
+    """k·p for 0 < k < q, as a new struct."""
+    q = _copy(p)
+    if not lib.secp256k1_ec_pubkey_tweak_mul(_CTX, q, k.to_bytes(32, "big")):
+        raise ParameterError("secp256k1: tweak_mul failed")  # unreachable for 0 < k < q
+    return q
+
+
+def _addresses(buf: np.ndarray) -> int:
+    return int(buf.ctypes.data)
+
+
+def _neg_struct(p: Any) -> Any:
+    q = _copy(p)
+    lib.secp256k1_ec_pubkey_negate(_CTX, q)
+    return q
+
+
+class CombTable:
+    """Signed-comb tables for a fixed list of bases, built lazily per base.
+
+    For a base P with teeth T_t = 2^(t·d)·P (t < h), entry[i] = Σ_t ±T_t with the
+    sign of T_t given by bit t of i (1 → +). A scalar k is recoded (k += q if k
+    is even) to K = (k + 2^(hd) − 1)/2, so that k = Σ_j (2·K_j − 1)·2^j with
+    every digit ±1: then k·P = Σ_{c<d} 2^c · entry[Σ_t K_{t·d+c}·2^t], and no
+    entry is ever the identity. Evaluated by Horner over the d columns, one
+    ``combine`` call per column for all bases at once.
+    """
+
+    def __init__(self, points: Sequence[Secp256k1Point]) -> None:
+        self._points = list(points)
+        self._tables: list[np.ndarray | None] = [None] * len(self._points)
+        self._addr = np.zeros(len(self._points), dtype=np.uint64)
+        self._raw_pair: tuple[np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def points(self) -> Sequence[Secp256k1Point]:
+        return self._points
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+    # -- comb tables ---------------------------------------------------------
+    def _build(self, i: int) -> None:
+        p = self._points[i]._p
+        if p is None:
+            raise ParameterError("fixed bases must not contain the identity")
+        h, d = COMB_TEETH, COMB_COLUMNS
+        teeth = [p] + [_tweak_mul(p, pow(2, t * d, _Q)) for t in range(1, h)]
+        twice = [_tweak_mul(t, 2) for t in teeth]
+        table = np.zeros((1 << h, _STRUCT), dtype=np.uint8)
+        base = ffi.cast("secp256k1_pubkey *", ffi.from_buffer(table))
+        # entry[0] = -Σ T_t; entry[i] = entry[i without its lowest set bit t] + 2·T_t.
+        negs = [_neg_struct(t) for t in teeth]
+        arr = ffi.new("secp256k1_pubkey *[]", negs)
+        if not _combine(base, arr, h):
+            raise ParameterError("comb table: degenerate base")
+        pair = ffi.new("secp256k1_pubkey *[2]")
+        for idx in range(1, 1 << h):
+            low = idx & -idx
+            pair[0] = base + (idx ^ low)
+            pair[1] = twice[low.bit_length() - 1]
+            if not _combine(base + idx, pair, 2):
+                raise ParameterError("comb table: degenerate base")
+        self._tables[i] = table
+        self._addr[i] = _addresses(table)
+
+    def ensure(self, count: int) -> None:
+        with self._lock:
+            for i in range(count):
+                if self._tables[i] is None:
+                    self._build(i)
+
+    def comb_msm(self, scalars: Sequence[int]) -> Secp256k1Point:
+        """Σ scalars[i]·P_i with the comb tables (scalars already reduced mod q)."""
+        count = len(scalars)
+        if count == 0:
+            return Secp256k1Point(None)
+        self.ensure(count)
+        h, d = COMB_TEETH, COMB_COLUMNS
+        recoded = b"".join(
+            ((k + (_Q if not k & 1 else 0) + _COMB_OFFSET) >> 1).to_bytes(_COMB_BYTES, "little")
+            for k in scalars
+        )
+        bits = np.unpackbits(
+            np.frombuffer(recoded, dtype=np.uint8).reshape(count, _COMB_BYTES),
+            axis=1,
+            bitorder="little",
+        )[:, : h * d].reshape(count, h, d)
+        weights = (np.uint64(1) << np.arange(h, dtype=np.uint64))[None, :, None]
+        idx = (bits.astype(np.uint64) * weights).sum(axis=1)  # (count, d)
+        width = count + 2
+        ptrs = np.empty((d, width), dtype=np.uint64)
+        ptrs[:, 2:] = (self._addr[:count, None] + idx * np.uint64(_STRUCT)).T
+        pm = ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ptrs))
+        bufs = (_new(), _new())
+        acc = None
+        for c, col in enumerate(range(d - 1, -1, -1)):
+            out = bufs[c & 1]
+            if acc is None:
+                ok = _combine(out, pm + col * width + 2, count)
+            else:
+                a = int(ffi.cast("uintptr_t", acc))
+                ptrs[col, 0] = a
+                ptrs[col, 1] = a
+                ok = _combine(out, pm + col * width, width)
+            acc = out if ok else None
+        return Secp256k1Point(None if acc is None else _copy(acc))
+
+    # -- raw arrays for Pippenger ----------------------------------------------
+    def raw(self) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            if self._raw_pair is None:
+                self._raw_pair = _raw_arrays([p._p for p in self._points])
+            return self._raw_pair
+
+
+def _raw_arrays(structs: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Contiguous copies of points and of their negations, for pointer arithmetic."""
+    n = len(structs)
+    raw = np.zeros((n, _STRUCT), dtype=np.uint8)
+    neg = np.zeros((n, _STRUCT), dtype=np.uint8)
+    rb = ffi.cast("secp256k1_pubkey *", ffi.from_buffer(raw))
+    nb = ffi.cast("secp256k1_pubkey *", ffi.from_buffer(neg))
+    for i, s in enumerate(structs):
+        ffi.memmove(rb + i, s, _STRUCT)
+        ffi.memmove(nb + i, s, _STRUCT)
+        lib.secp256k1_ec_pubkey_negate(_CTX, nb + i)
+    return raw, neg
+
+
+def _pippenger_window(n: int) -> int:
+    """Window width for n terms (measured optimum of the cost model in docs/notes-msm.md)."""
+    for limit, c in ((400, 5), (1500, 6), (5000, 7), (20000, 8), (80000, 9)):
+        if n <= limit:
+            return c
+    return 10
+
+
+def pippenger(scalars: Sequence[int], raw: np.ndarray, raw_neg: np.ndarray) -> Secp256k1Point:
+    """Σ scalars[i]·P_i by the bucket method with signed c-bit digits.
+
+    Per window w, bucket j (1 ≤ j ≤ 2^(c−1)) sums the points whose digit is ±j
+    (one ``combine`` call each); then Σ_j j·B_j = Σ_b 2^b·Y_b with
+    Y_b = Σ_{j has bit b} B_j (c calls). Every Y_{w,b} has weight 2^(c·w+b), and
+    one Horner pass over those exponents (one call per bit) finishes the sum.
+    Scalars must be reduced mod q; ``raw``/``raw_neg`` hold P_i and −P_i.
+    """
+    n = len(scalars)
+    if n == 0:
+        return Secp256k1Point(None)
+    c = _pippenger_window(n)
+    windows = -(-257 // c)
+    nbytes = (windows * c + 7) // 8
+    data = b"".join(k.to_bytes(nbytes, "little") for k in scalars)
+    bits = np.unpackbits(
+        np.frombuffer(data, dtype=np.uint8).reshape(n, nbytes), axis=1, bitorder="little"
+    )[:, : windows * c].reshape(n, windows, c)
+    digits = (bits.astype(np.int64) << np.arange(c, dtype=np.int64)[None, None, :]).sum(axis=2)
+    half = 1 << (c - 1)
+    carry = np.zeros(n, dtype=np.int64)
+    for w in range(windows):  # signed recoding: digits in [-2^(c-1), 2^(c-1))
+        col = digits[:, w] + carry
+        carry = (col >= half).astype(np.int64)
+        digits[:, w] = col - (carry << c)
+    pos_addr = np.uint64(_addresses(raw)) + np.arange(n, dtype=np.uint64) * np.uint64(_STRUCT)
+    neg_addr = np.uint64(_addresses(raw_neg)) + np.arange(n, dtype=np.uint64) * np.uint64(_STRUCT)
+    buckets = ffi.new("secp256k1_pubkey[]", half + 1)
+    bucket_base = int(ffi.cast("uintptr_t", buckets))
+    ys = ffi.new("secp256k1_pubkey[]", windows * c)
+    ys_ok = np.zeros(windows * c, dtype=bool)
+    bit_of = [(np.arange(half + 1) >> b) & 1 for b in range(c)]
+    for w in range(windows):
+        dw = digits[:, w]
+        nz = np.nonzero(dw)[0]
+        if nz.size == 0:
+            continue
+        mag = np.abs(dw[nz])
+        order = np.argsort(mag, kind="stable")
+        sel = nz[order]
+        addr = np.where(dw[sel] > 0, pos_addr[sel], neg_addr[sel]).astype(np.uint64)
+        pa = ffi.cast("secp256k1_pubkey **", ffi.from_buffer(addr))
+        counts = np.bincount(mag, minlength=half + 1)
+        filled = np.zeros(half + 1, dtype=bool)
+        start = 0
+        for j in np.nonzero(counts)[0].tolist():
+            cnt = int(counts[j])
+            filled[j] = _combine(buckets + j, pa + start, cnt)
+            start += cnt
+        for b in range(c):
+            js = np.nonzero(filled & (bit_of[b] == 1))[0]
+            if js.size == 0:
+                continue
+            ba = (np.uint64(bucket_base) + js.astype(np.uint64) * np.uint64(_STRUCT)).astype(
+                np.uint64
+            )
+            k = w * c + b
+            ys_ok[k] = _combine(ys + k, ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ba)), js.size)
+    return _horner(ys, ys_ok)
+
+
+def _horner(ys: Any, ys_ok: np.ndarray) -> Secp256k1Point:
+    """Σ_k 2^k·ys[k] over the set entries, one combine call per bit."""
+    bufs = (_new(), _new())
+    trio = ffi.new("secp256k1_pubkey *[3]")
+    acc = None
+    step = 0
+    for k in range(len(ys_ok) - 1, -1, -1):
+        if acc is None and not ys_ok[k]:
+            continue
+        out = bufs[step & 1]
+        step += 1
+        m = 0
+        if acc is not None:
+            trio[0] = acc
+            trio[1] = acc
+            m = 2
+        if ys_ok[k]:
+            trio[m] = ys + k
+            m += 1
+        acc = out if _combine(out, trio, m) else None
+    return Secp256k1Point(None if acc is None else _copy(acc))
+
+
+class Secp256k1Coincurve:
+    """secp256k1 on libsecp256k1: the default, fast backend."""
+
+    curve = sec.CURVE
+    backend = "coincurve"
+    order = sec.ORDER
+    point_size = sec.POINT_SIZE
+    scalar_size = sec.SCALAR_SIZE
+
+    def __init__(self) -> None:
+        self._g = self.decode(sec.compress(sec.GX, sec.GY))
+
+    # -- elements ---------------------------------------------------------------
+    def identity(self) -> Secp256k1Point:
+        return Secp256k1Point(None)
+
+    def generator(self) -> Secp256k1Point:
+        return self._g
+
+    def is_identity(self, a: Secp256k1Point) -> bool:
+        return a._p is None
+
+    def eq(self, a: Secp256k1Point, b: Secp256k1Point) -> bool:
+        if a._p is None or b._p is None:
+            return a._p is None and b._p is None
+        return lib.secp256k1_ec_pubkey_cmp(_CTX, a._p, b._p) == 0
+
+    def add(self, a: Secp256k1Point, b: Secp256k1Point) -> Secp256k1Point:
+        if a._p is None:
+            return b
+        if b._p is None:
+            return a
+        return _sum_structs([a._p, b._p])
+
+    def neg(self, a: Secp256k1Point) -> Secp256k1Point:
+        return a if a._p is None else Secp256k1Point(_neg_struct(a._p))
+
+    def mul(self, k: int, a: Secp256k1Point) -> Secp256k1Point:
+        k %= _Q
+        if k == 0 or a._p is None:
+            return Secp256k1Point(None)
+        return Secp256k1Point(_tweak_mul(a._p, k))
+
+    # -- multi-scalar multiplication ----------------------------------------------
+    def msm(self, scalars: Sequence[int], points: Sequence[Secp256k1Point]) -> Secp256k1Point:
+        if len(scalars) != len(points):
+            raise ParameterError("msm: scalars and points differ in length")
+        terms = [(k % _Q, p._p) for k, p in zip(scalars, points, strict=True)]
+        terms = [(k, p) for k, p in terms if k and p is not None]
+        if len(terms) < PIPPENGER_MIN_TERMS:
+            return _sum_structs([_tweak_mul(p, k) for k, p in terms])
+        raw, neg = _raw_arrays([p for _, p in terms])
+        return pippenger([k for k, _ in terms], raw, neg)
+
+    def precompute(self, points: Sequence[Secp256k1Point]) -> CombTable:
+        return CombTable(points)
+
+    def msm_fixed(
+        self,
+        table: CombTable,
+        scalars: Sequence[int],
+        extra_scalars: Sequence[int] = (),
+        extra_points: Sequence[Secp256k1Point] = (),
+    ) -> Secp256k1Point:
+        if not isinstance(table, CombTable):
+            raise ParameterError("msm_fixed: table was not made by this backend")
+        if len(scalars) > len(table):
+            raise ParameterError("msm_fixed: more scalars than bases")
+        if len(extra_scalars) != len(extra_points):
+            raise ParameterError("msm_fixed: extra scalars and points differ in length")
+        ks = [k % _Q for k in scalars]
+        # Trim trailing zeros so that tables are built only for bases in use.
+        used = len(ks)
+        while used and not ks[used - 1]:
+            used -= 1
+        if used <= COMB_MAX_BASES:
+            fixed = table.comb_msm(ks[:used])
+            return self.add(fixed, self.msm(extra_scalars, extra_points))
+        raw, neg = table.raw()
+        extra = [(k % _Q, p._p) for k, p in zip(extra_scalars, extra_points, strict=True)]
+        extra = [(k, p) for k, p in extra if k and p is not None]
+        if extra:
+            eraw, eneg = _raw_arrays([p for _, p in extra])
+            raw = np.concatenate([raw[:used], eraw])
+            neg = np.concatenate([neg[:used], eneg])
+            return pippenger(ks[:used] + [k for k, _ in extra], raw, neg)
+        return pippenger(ks[:used], raw[:used], neg[:used])
+
+    # -- encoding ---------------------------------------------------------------
+    def encode(self, a: Secp256k1Point) -> bytes:
+        return _encode(a)
+
+    def decode(self, data: bytes, *, allow_identity: bool = False) -> Secp256k1Point:
+        data = bytes(data)
+        if len(data) != sec.POINT_SIZE:
+            raise FormatError(
+                f"secp256k1 point: expected {sec.POINT_SIZE} bytes, got {len(data)}"
+            )
+        if data == sec.IDENTITY_ENCODING:
+            if not allow_identity:
+                raise FormatError("secp256k1 point: identity not allowed here")
+            return Secp256k1Point(None)
+        if data[0] not in (2, 3):
+            raise FormatError(f"secp256k1 point: bad prefix 0x{data[0]:02x}")
+        # libsecp256k1's parser rejects x >= p and x off the curve; the cofactor is 1.
+        p = _new()
+        if not lib.secp256k1_ec_pubkey_parse(_CTX, p, data, len(data)):
+            raise FormatError("secp256k1 point: not a valid curve point")
+        return Secp256k1Point(p)
+
+    def decode_unchecked(self, data: bytes) -> Secp256k1Point:
+        # libsecp256k1 has no unchecked parser; the checks are cheap, so this is decode.
+        return self.decode(data, allow_identity=True)
+
+    def hash_to_group(self, domain: bytes, msg: bytes) -> Secp256k1Point:
+        return self.decode(sec.hash_to_compressed(domain, msg))
