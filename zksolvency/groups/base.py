@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from zksolvency.errors import ParameterError
+
 Point = Any
 """An opaque group element of some backend (each backend documents its type)."""
 
@@ -33,6 +35,10 @@ class FixedBases(Protocol):
 
     def __len__(self) -> int: ...
 
+    def extend(self, points: Sequence[Point]) -> None:
+        """Append more bases (tables for existing ones are kept)."""
+        ...
+
 
 class ListBases:
     """The "precomputation" of backends that need none: the list of points itself."""
@@ -46,6 +52,31 @@ class ListBases:
 
     def __len__(self) -> int:
         return len(self._points)
+
+    def extend(self, points: Sequence[Point]) -> None:
+        self._points.extend(points)
+
+
+def fixed_indices(
+    table: FixedBases, scalars: Sequence[int], indices: Sequence[int] | None
+) -> Sequence[int]:
+    """The base index of each scalar in ``msm_fixed`` (validating the arguments)."""
+    if indices is None:
+        if len(scalars) > len(table):
+            raise ParameterError("msm_fixed: more scalars than bases")
+        return range(len(scalars))
+    if len(indices) != len(scalars):
+        raise ParameterError("msm_fixed: indices and scalars differ in length")
+    if indices and not 0 <= min(indices) <= max(indices) < len(table):
+        raise ParameterError("msm_fixed: base index out of range")
+    return indices
+
+
+def fixed_points(
+    table: FixedBases, scalars: Sequence[int], indices: Sequence[int] | None
+) -> list[Point]:
+    """The bases ``msm_fixed`` pairs with ``scalars``."""
+    return [table.points[i] for i in fixed_indices(table, scalars, indices)]
 
 
 @runtime_checkable
@@ -97,10 +128,13 @@ class Group(Protocol):
         scalars: Sequence[int],
         extra_scalars: Sequence[int] = (),
         extra_points: Sequence[Point] = (),
+        *,
+        indices: Sequence[int] | None = None,
     ) -> Point:
-        """Σ scalars[i]·table.points[i] + Σ extra_scalars[j]·extra_points[j].
+        """Σ scalars[t]·table.points[indices[t]] + Σ extra_scalars[j]·extra_points[j].
 
-        ``scalars`` may be shorter than the table (missing scalars are zero).
+        Without ``indices``, scalars[t] goes with base t and may be shorter than
+        the table (missing scalars are zero).
         """
         ...
 

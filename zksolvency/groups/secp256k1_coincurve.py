@@ -33,6 +33,7 @@ from coincurve.context import GLOBAL_CONTEXT
 
 from zksolvency.errors import FormatError, ParameterError
 from zksolvency.groups import secp256k1 as sec
+from zksolvency.groups.base import fixed_indices
 
 _CTX = GLOBAL_CONTEXT.ctx
 _COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
@@ -45,11 +46,14 @@ COMB_TEETH = 12
 COMB_COLUMNS = -(-257 // COMB_TEETH)
 _COMB_OFFSET = (1 << (COMB_TEETH * COMB_COLUMNS)) - 1
 _COMB_BYTES = (COMB_TEETH * COMB_COLUMNS + 7) // 8
+
+
+_TOOTH_WEIGHTS = np.left_shift(1, np.arange(COMB_TEETH, dtype=np.int64))
 #: Above this many bases an MSM over fixed bases runs Pippenger instead of
 #: building comb tables (each table is 2^h · 64 bytes: 256 KiB at h = 12).
 COMB_MAX_BASES = 520
 #: Below this many terms a variable-base MSM multiplies point by point.
-PIPPENGER_MIN_TERMS = 160
+PIPPENGER_MIN_TERMS = 500
 
 
 class Secp256k1Point:
@@ -114,6 +118,10 @@ def _addresses(buf: np.ndarray) -> int:
     return int(buf.ctypes.data)
 
 
+def _row_addresses(buf: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+    return np.uint64(_addresses(buf)) + np.asarray(rows, dtype=np.uint64) * np.uint64(_STRUCT)
+
+
 def _neg_struct(p: Any) -> Any:
     q = _copy(p)
     lib.secp256k1_ec_pubkey_negate(_CTX, q)
@@ -145,6 +153,13 @@ class CombTable:
     def __len__(self) -> int:
         return len(self._points)
 
+    def extend(self, points: Sequence[Secp256k1Point]) -> None:
+        with self._lock:
+            self._points.extend(points)
+            self._tables.extend([None] * len(points))
+            self._addr = np.concatenate([self._addr, np.zeros(len(points), dtype=np.uint64)])
+            self._raw_pair = None
+
     # -- comb tables ---------------------------------------------------------
     def _build(self, i: int) -> None:
         p = self._points[i]._p
@@ -155,18 +170,23 @@ class CombTable:
         twice = [_tweak_mul(t, 2) for t in teeth]
         table = np.zeros((1 << h, _STRUCT), dtype=np.uint8)
         base = ffi.cast("secp256k1_pubkey *", ffi.from_buffer(table))
-        # entry[0] = -Σ T_t; entry[i] = entry[i without its lowest set bit t] + 2·T_t.
-        negs = [_neg_struct(t) for t in teeth]
-        arr = ffi.new("secp256k1_pubkey *[]", negs)
-        if not _combine(base, arr, h):
+        top = 1 << (h - 1)
+        # Upper half (sign of T_(h-1) positive): entry[top] = T_(h-1) − Σ_(t<h-1) T_t,
+        # then entry[i] = entry[i without its lowest set bit t] + 2·T_t.
+        first = ffi.new("secp256k1_pubkey *[]", [teeth[-1]] + [_neg_struct(t) for t in teeth[:-1]])
+        if not _combine(base + top, first, h):
             raise ParameterError("comb table: degenerate base")
         pair = ffi.new("secp256k1_pubkey *[2]")
-        for idx in range(1, 1 << h):
+        for idx in range(top + 1, 1 << h):
             low = idx & -idx
             pair[0] = base + (idx ^ low)
             pair[1] = twice[low.bit_length() - 1]
             if not _combine(base + idx, pair, 2):
                 raise ParameterError("comb table: degenerate base")
+        # Lower half by symmetry: entry[i] = −entry[(2^h − 1) ⊕ i].
+        table[:top] = table[top:][::-1]
+        for idx in range(top):
+            lib.secp256k1_ec_pubkey_negate(_CTX, base + idx)
         self._tables[i] = table
         self._addr[i] = _addresses(table)
 
@@ -176,13 +196,25 @@ class CombTable:
                 if self._tables[i] is None:
                     self._build(i)
 
-    def comb_msm(self, scalars: Sequence[int]) -> Secp256k1Point:
-        """Σ scalars[i]·P_i with the comb tables (scalars already reduced mod q)."""
+    def comb_msm(
+        self, indices: Sequence[int], scalars: Sequence[int], units: np.ndarray | None = None
+    ) -> Secp256k1Point:
+        """Σ scalars[t]·P_{indices[t]} + Σ units (scalars nonzero, reduced mod q).
+
+        ``units`` are addresses of extra points added with weight 1 (the ±P_i of
+        scalars ±1, which need no table): they join the last column's call.
+        """
         count = len(scalars)
+        extra = np.zeros(0, dtype=np.uint64) if units is None else units
         if count == 0:
-            return Secp256k1Point(None)
-        self.ensure(count)
-        h, d = COMB_TEETH, COMB_COLUMNS
+            if extra.size == 0:
+                return Secp256k1Point(None)
+            out = _new()
+            ok = _combine(out, ffi.cast("secp256k1_pubkey **", ffi.from_buffer(extra)), extra.size)
+            return Secp256k1Point(out if ok else None)
+        idx_arr = np.asarray(indices, dtype=np.intp)
+        self.ensure(int(idx_arr.max()) + 1)
+        d = COMB_COLUMNS
         recoded = b"".join(
             ((k + (_Q if not k & 1 else 0) + _COMB_OFFSET) >> 1).to_bytes(_COMB_BYTES, "little")
             for k in scalars
@@ -191,26 +223,34 @@ class CombTable:
             np.frombuffer(recoded, dtype=np.uint8).reshape(count, _COMB_BYTES),
             axis=1,
             bitorder="little",
-        )[:, : h * d].reshape(count, h, d)
-        weights = (np.uint64(1) << np.arange(h, dtype=np.uint64))[None, :, None]
-        idx = (bits.astype(np.uint64) * weights).sum(axis=1)  # (count, d)
-        width = count + 2
+        )
+        # entry index per (term, column) = Σ_t bit[t·d + column]·2^t (einsum keeps
+        # this in numpy's own loops: a BLAS matmul would start competing threads)
+        col_idx = np.einsum(
+            "ntd,t->nd", bits[:, : COMB_TEETH * d].reshape(count, COMB_TEETH, d), _TOOTH_WEIGHTS
+        ).astype(np.uint64)
+        width = count + 2 + extra.size
         ptrs = np.empty((d, width), dtype=np.uint64)
-        ptrs[:, 2:] = (self._addr[:count, None] + idx * np.uint64(_STRUCT)).T
+        ptrs[:, 2 : 2 + count] = (self._addr[idx_arr][:, None] + col_idx * np.uint64(_STRUCT)).T
+        ptrs[0, 2 + count :] = extra
         pm = ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ptrs))
         bufs = (_new(), _new())
-        acc = None
-        for c, col in enumerate(range(d - 1, -1, -1)):
-            out = bufs[c & 1]
-            if acc is None:
-                ok = _combine(out, pm + col * width + 2, count)
+        addrs = (int(ffi.cast("uintptr_t", bufs[0])), int(ffi.cast("uintptr_t", bufs[1])))
+        combine = lib.secp256k1_ec_pubkey_combine
+        have_acc = False
+        which = 0
+        for col in range(d - 1, -1, -1):
+            used = count + (extra.size if col == 0 else 0)
+            row = pm + col * width
+            if have_acc:
+                prev = addrs[which ^ 1]
+                ptrs[col, 0] = prev
+                ptrs[col, 1] = prev
+                have_acc = bool(combine(_CTX, bufs[which], row, used + 2))
             else:
-                a = int(ffi.cast("uintptr_t", acc))
-                ptrs[col, 0] = a
-                ptrs[col, 1] = a
-                ok = _combine(out, pm + col * width, width)
-            acc = out if ok else None
-        return Secp256k1Point(None if acc is None else _copy(acc))
+                have_acc = bool(combine(_CTX, bufs[which], row + 2, used))
+            which ^= 1
+        return Secp256k1Point(_copy(bufs[which ^ 1]) if have_acc else None)
 
     # -- raw arrays for Pippenger ----------------------------------------------
     def raw(self) -> tuple[np.ndarray, np.ndarray]:
@@ -300,7 +340,9 @@ def pippenger(scalars: Sequence[int], raw: np.ndarray, raw_neg: np.ndarray) -> S
                 np.uint64
             )
             k = w * c + b
-            ys_ok[k] = _combine(ys + k, ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ba)), js.size)
+            ys_ok[k] = _combine(
+                ys + k, ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ba)), js.size
+            )
     return _horner(ys, ys_ok)
 
 
@@ -390,30 +432,40 @@ class Secp256k1Coincurve:
         scalars: Sequence[int],
         extra_scalars: Sequence[int] = (),
         extra_points: Sequence[Secp256k1Point] = (),
+        *,
+        indices: Sequence[int] | None = None,
     ) -> Secp256k1Point:
         if not isinstance(table, CombTable):
             raise ParameterError("msm_fixed: table was not made by this backend")
-        if len(scalars) > len(table):
-            raise ParameterError("msm_fixed: more scalars than bases")
         if len(extra_scalars) != len(extra_points):
             raise ParameterError("msm_fixed: extra scalars and points differ in length")
-        ks = [k % _Q for k in scalars]
-        # Trim trailing zeros so that tables are built only for bases in use.
-        used = len(ks)
-        while used and not ks[used - 1]:
-            used -= 1
+        indices = fixed_indices(table, scalars, indices)
+        terms = [(i, k % _Q) for i, k in zip(indices, scalars, strict=True)]
+        terms = [(i, k) for i, k in terms if k]
+        used = max((i for i, _ in terms), default=-1) + 1
         if used <= COMB_MAX_BASES:
-            fixed = table.comb_msm(ks[:used])
+            # Scalars ±1 (e.g. the bit vectors of a range proof) are plain additions.
+            plus = [i for i, k in terms if k == 1]
+            minus = [i for i, k in terms if k == _Q - 1]
+            units = None
+            if plus or minus:
+                raw, neg = table.raw()
+                units = np.concatenate([_row_addresses(raw, plus), _row_addresses(neg, minus)])
+                terms = [(i, k) for i, k in terms if k != 1 and k != _Q - 1]
+            fixed = table.comb_msm([i for i, _ in terms], [k for _, k in terms], units)
             return self.add(fixed, self.msm(extra_scalars, extra_points))
         raw, neg = table.raw()
+        rows = np.asarray([i for i, _ in terms], dtype=np.intp)
+        ks = [k for _, k in terms]
         extra = [(k % _Q, p._p) for k, p in zip(extra_scalars, extra_points, strict=True)]
         extra = [(k, p) for k, p in extra if k and p is not None]
+        raw, neg = raw[rows], neg[rows]
         if extra:
             eraw, eneg = _raw_arrays([p for _, p in extra])
-            raw = np.concatenate([raw[:used], eraw])
-            neg = np.concatenate([neg[:used], eneg])
-            return pippenger(ks[:used] + [k for k, _ in extra], raw, neg)
-        return pippenger(ks[:used], raw[:used], neg[:used])
+            raw = np.concatenate([raw, eraw])
+            neg = np.concatenate([neg, eneg])
+            ks += [k for k, _ in extra]
+        return pippenger(ks, raw, neg)
 
     # -- encoding ---------------------------------------------------------------
     def encode(self, a: Secp256k1Point) -> bytes:
@@ -422,9 +474,7 @@ class Secp256k1Coincurve:
     def decode(self, data: bytes, *, allow_identity: bool = False) -> Secp256k1Point:
         data = bytes(data)
         if len(data) != sec.POINT_SIZE:
-            raise FormatError(
-                f"secp256k1 point: expected {sec.POINT_SIZE} bytes, got {len(data)}"
-            )
+            raise FormatError(f"secp256k1 point: expected {sec.POINT_SIZE} bytes, got {len(data)}")
         if data == sec.IDENTITY_ENCODING:
             if not allow_identity:
                 raise FormatError("secp256k1 point: identity not allowed here")

@@ -12,7 +12,7 @@ from py_ecc.secp256k1 import secp256k1 as ecc
 
 from zksolvency.errors import FormatError, ParameterError
 from zksolvency.groups import secp256k1 as sec
-from zksolvency.groups.base import ListBases
+from zksolvency.groups.base import ListBases, fixed_points
 
 Affine = tuple[int, int] | None
 
@@ -80,10 +80,10 @@ class Secp256k1PyEcc:
         scalars: Sequence[int],
         extra_scalars: Sequence[int] = (),
         extra_points: Sequence[Affine] = (),
+        *,
+        indices: Sequence[int] | None = None,
     ) -> Affine:
-        if len(scalars) > len(table):
-            raise ParameterError("msm_fixed: more scalars than bases")
-        pts = list(table.points[: len(scalars)])
+        pts = fixed_points(table, scalars, indices)
         return self.msm(list(scalars) + list(extra_scalars), pts + list(extra_points))
 
     def encode(self, a: Affine) -> bytes:
