@@ -127,7 +127,7 @@ def verification_scalars(
     proof: InnerProductProof, n: int, transcript: Transcript, group: Any
 ) -> VerificationScalars:
     """Replay the challenges u_k and compute s_i by doubling (dalek's method):
-    s_0 = Π u_k⁻¹, and s_i = s_{i − 2^t}·u_{lg−t}² for t the top set bit of i."""
+    s_0 = Π u_k⁻¹, and s_i = s_(i − 2^t)·u_(lg−t)² for t the top set bit of i."""
     q = group.order
     lg = len(proof.L)
     if n != 1 << lg or len(proof.R) != lg:
@@ -141,13 +141,11 @@ def verification_scalars(
     u_inv = batch_invert(us, q)
     u_sq = [u * u % q for u in us]
     u_inv_sq = [v * v % q for v in u_inv]
-    s = [0] * n
     acc = 1
     for v in u_inv:
         acc = acc * v % q
-    s[0] = acc
-    for i in range(1, n):
-        top = i.bit_length() - 1
-        # bit `top` of i corresponds to round k = lg − top (1-based), i.e. us[lg − 1 − top]
-        s[i] = s[i - (1 << top)] * u_sq[lg - 1 - top] % q
+    s = [acc]
+    for bit in range(lg):  # s[2^b + i] = s[i]·u_(lg−b)² for i < 2^b
+        f = u_sq[lg - 1 - bit]
+        s += [v * f % q for v in s]
     return VerificationScalars(u_sq, u_inv_sq, s)

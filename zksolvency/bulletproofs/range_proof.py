@@ -317,24 +317,35 @@ def _add_proof(
     c = rho * random_scalar(rng, q) % q  # weight of the t(x) equation
     a, b = proof.ipp.a, proof.ipp.b
     zz = z * z % q
-    minus_z = q - z
     y_inv = pow(y, -1, q)
-    two_pow = powers(2, n, q)
-    z_j = powers(z, mp, q)
+    lg = N.bit_length() - 1
     s = vs.s
-    acc.grow(N)
-    g, h = acc.g, acc.h
+    # t_i = y^(−i)·s_i⁻¹ by the same doubling as s_i (s_i⁻¹ = s_(N−1−i)):
+    # t_i = t_(i − 2^b)·y^(−2^b)·u_(lg−b)⁻² for b the top set bit of i.
+    step = [0] * lg
+    y_inv_2b = y_inv
+    for bit in range(lg):
+        step[bit] = y_inv_2b * vs.u_inv_sq[lg - 1 - bit] % q
+        y_inv_2b = y_inv_2b * y_inv_2b % q
+    t = [s[N - 1]]
+    for bit in range(lg):
+        f_bit = step[bit]
+        t += [v * f_bit % q for v in t]
+    # y^(−i)·z^(2+j)·2^(i mod n) = (z^(2+j)·y^(−jn))·(2^(i')·y^(−i')), i = jn + i'
+    y_inv_pow = powers(y_inv, n, q)
+    w_vec = [(1 << k) * yi % q for k, yi in enumerate(y_inv_pow)]
+    y_inv_n = y_inv_pow[-1] * y_inv % q
+    rzz = rho * zz % q
+    z_j = powers(z, mp, q)
+    f = [rzz * zj % q * yn % q for zj, yn in zip(z_j, powers(y_inv_n, mp, q), strict=True)]
     ra = rho * a % q
     rb = rho * b % q
-    y_inv_i = 1
-    for i in range(N):
-        g[i] = (g[i] + rho * minus_z - ra * s[i]) % q
-        h[i] = (
-            h[i]
-            + rho * z
-            + y_inv_i * (rho * zz % q * z_j[i // n] % q * two_pow[i % n] - rb * s[N - 1 - i])
-        ) % q
-        y_inv_i = y_inv_i * y_inv % q
+    rz = rho * z % q
+    # Unreduced sums (Python ints do not overflow); reduced once in batch_verify.
+    fw = [fj * wk for fj in f for wk in w_vec]  # index i = j·n + i'
+    acc.grow(N)
+    acc.g[:N] = [gi - rz - ra * si for gi, si in zip(acc.g[:N], s, strict=True)]
+    acc.h[:N] = [hi + rz + v - rb * ti for hi, v, ti in zip(acc.h[:N], fw, t, strict=True)]
     acc.b = (
         acc.b + rho * w % q * (proof.t_hat - a * b) + c * (_delta(y, z, n, mp, q) - proof.t_hat)
     ) % q
@@ -367,7 +378,15 @@ def batch_verify(
     acc = _Accumulator()
     for proof, commitments, n, transcript in items:
         _add_proof(acc, gens, proof, commitments, n, transcript, rng)
-    result = gens.msm(acc.b, acc.b_blinding, acc.g, acc.h, acc.extra_scalars, acc.extra_points)
+    q = gens.group.order
+    result = gens.msm(
+        acc.b,
+        acc.b_blinding,
+        [v % q for v in acc.g],
+        [v % q for v in acc.h],
+        acc.extra_scalars,
+        acc.extra_points,
+    )
     if not gens.group.is_identity(result):
         raise VerificationError("range proof: verification equation does not hold")
 
