@@ -32,3 +32,8 @@ class ParameterError(ZkSolvencyError):
 class ProvingError(ZkSolvencyError):
     """The prover refuses: a value outside the range, an opening that does not
     match its commitment, inconsistent witness data."""
+
+
+class InternalError(ZkSolvencyError):
+    """A broken internal invariant (a bug), detected and refused rather than
+    turned into a wrong result. Verifiers treat it as a failed verification."""

@@ -23,19 +23,42 @@ represent.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from coincurve._libsecp256k1 import ffi, lib
-from coincurve.context import GLOBAL_CONTEXT
 
-from zksolvency.errors import FormatError, ParameterError
+from zksolvency.errors import FormatError, InternalError, ParameterError
 from zksolvency.groups import secp256k1 as sec
 from zksolvency.groups.base import fixed_indices
 
-_CTX = GLOBAL_CONTEXT.ctx
+# Our own context, so that an illegal argument (a bug: libsecp256k1's default
+# handler aborts the process) is recorded and raised as InternalError instead.
+# Calls return normally after the callback, possibly with garbage: every code
+# path checks _ILLEGAL (``_check_illegal``) before trusting a result.
+_CTX = ffi.gc(lib.secp256k1_context_create(1), lib.secp256k1_context_destroy)  # CONTEXT_NONE
+lib.secp256k1_context_randomize(_CTX, os.urandom(32))
+_ILLEGAL: list[bytes] = []
+
+
+@ffi.callback("void(char *, void *)")
+def _on_illegal(message: Any, _data: Any) -> None:
+    _ILLEGAL.append(ffi.string(message))
+
+
+lib.secp256k1_context_set_illegal_callback(_CTX, _on_illegal, ffi.NULL)
+
+
+def _check_illegal() -> None:
+    if _ILLEGAL:
+        messages = b"; ".join(_ILLEGAL).decode(errors="replace")
+        _ILLEGAL.clear()
+        raise InternalError(f"libsecp256k1 rejected an argument: {messages}")
+
+
 _COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
 _STRUCT = 64  # sizeof(secp256k1_pubkey)
 _Q = sec.ORDER
@@ -84,6 +107,7 @@ def _encode(a: Secp256k1Point) -> bytes:
     out = ffi.new("unsigned char[33]")
     outlen = ffi.new("size_t *", 33)
     lib.secp256k1_ec_pubkey_serialize(_CTX, out, outlen, a._p, _COMPRESSED)
+    _check_illegal()
     return bytes(ffi.buffer(out, 33))
 
 
@@ -94,7 +118,9 @@ def _combine(out: Any, ptrs: Any, count: int) -> bool:
     """
     if count <= 0:
         return False
-    return bool(lib.secp256k1_ec_pubkey_combine(_CTX, out, ptrs, count))
+    ok = bool(lib.secp256k1_ec_pubkey_combine(_CTX, out, ptrs, count))
+    _check_illegal()
+    return ok
 
 
 def _sum_structs(structs: Sequence[Any]) -> Secp256k1Point:
@@ -109,8 +135,10 @@ def _sum_structs(structs: Sequence[Any]) -> Secp256k1Point:
 def _tweak_mul(p: Any, k: int) -> Any:
     """k·p for 0 < k < q, as a new struct."""
     q = _copy(p)
-    if not lib.secp256k1_ec_pubkey_tweak_mul(_CTX, q, k.to_bytes(32, "big")):
-        raise ParameterError("secp256k1: tweak_mul failed")  # unreachable for 0 < k < q
+    ok = lib.secp256k1_ec_pubkey_tweak_mul(_CTX, q, k.to_bytes(32, "big"))
+    _check_illegal()
+    if not ok:
+        raise InternalError("secp256k1: tweak_mul failed")  # unreachable for 0 < k < q
     return q
 
 
@@ -125,6 +153,7 @@ def _row_addresses(buf: np.ndarray, rows: Sequence[int]) -> np.ndarray:
 def _neg_struct(p: Any) -> Any:
     q = _copy(p)
     lib.secp256k1_ec_pubkey_negate(_CTX, q)
+    _check_illegal()
     return q
 
 
@@ -144,6 +173,7 @@ class CombTable:
         self._tables: list[np.ndarray | None] = [None] * len(self._points)
         self._addr = np.zeros(len(self._points), dtype=np.uint64)
         self._raw_pair: tuple[np.ndarray, np.ndarray] | None = None
+        self._built = 0  # tables 0 … _built−1 all exist
         self._lock = threading.Lock()
 
     @property
@@ -187,14 +217,19 @@ class CombTable:
         table[:top] = table[top:][::-1]
         for idx in range(top):
             lib.secp256k1_ec_pubkey_negate(_CTX, base + idx)
+        _check_illegal()
         self._tables[i] = table
         self._addr[i] = _addresses(table)
 
     def ensure(self, count: int) -> None:
+        """Build the tables of bases 0 … count−1 that are not built yet."""
+        if count <= self._built:
+            return
         with self._lock:
-            for i in range(count):
+            for i in range(self._built, count):
                 if self._tables[i] is None:
                     self._build(i)
+            self._built = max(self._built, count)
 
     def comb_msm(
         self, indices: Sequence[int], scalars: Sequence[int], units: np.ndarray | None = None
@@ -235,7 +270,11 @@ class CombTable:
         ptrs[0, 2 + count :] = extra
         pm = ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ptrs))
         bufs = (_new(), _new())
-        addrs = (int(ffi.cast("uintptr_t", bufs[0])), int(ffi.cast("uintptr_t", bufs[1])))
+        addrs = np.array([int(ffi.cast("uintptr_t", b)) for b in bufs], dtype=np.uint64)
+        # Step `it` handles column d−1−it and writes bufs[it & 1]; acc is then in
+        # bufs[(it − 1) & 1], so every row's two acc slots can be filled up front.
+        steps = d - 1 - np.arange(d)  # step index of each column
+        ptrs[:, :2] = addrs[(steps - 1) & 1][:, None]
         combine = lib.secp256k1_ec_pubkey_combine
         have_acc = False
         which = 0
@@ -243,13 +282,11 @@ class CombTable:
             used = count + (extra.size if col == 0 else 0)
             row = pm + col * width
             if have_acc:
-                prev = addrs[which ^ 1]
-                ptrs[col, 0] = prev
-                ptrs[col, 1] = prev
                 have_acc = bool(combine(_CTX, bufs[which], row, used + 2))
             else:
                 have_acc = bool(combine(_CTX, bufs[which], row + 2, used))
             which ^= 1
+        _check_illegal()
         return Secp256k1Point(_copy(bufs[which ^ 1]) if have_acc else None)
 
     # -- raw arrays for Pippenger ----------------------------------------------
@@ -271,6 +308,7 @@ def _raw_arrays(structs: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         ffi.memmove(rb + i, s, _STRUCT)
         ffi.memmove(nb + i, s, _STRUCT)
         lib.secp256k1_ec_pubkey_negate(_CTX, nb + i)
+    _check_illegal()
     return raw, neg
 
 
@@ -394,7 +432,9 @@ class Secp256k1Coincurve:
     def eq(self, a: Secp256k1Point, b: Secp256k1Point) -> bool:
         if a._p is None or b._p is None:
             return a._p is None and b._p is None
-        return lib.secp256k1_ec_pubkey_cmp(_CTX, a._p, b._p) == 0
+        same = lib.secp256k1_ec_pubkey_cmp(_CTX, a._p, b._p) == 0
+        _check_illegal()
+        return same
 
     def add(self, a: Secp256k1Point, b: Secp256k1Point) -> Secp256k1Point:
         if a._p is None:
@@ -483,7 +523,9 @@ class Secp256k1Coincurve:
             raise FormatError(f"secp256k1 point: bad prefix 0x{data[0]:02x}")
         # libsecp256k1's parser rejects x >= p and x off the curve; the cofactor is 1.
         p = _new()
-        if not lib.secp256k1_ec_pubkey_parse(_CTX, p, data, len(data)):
+        ok = lib.secp256k1_ec_pubkey_parse(_CTX, p, data, len(data))
+        _check_illegal()
+        if not ok:
             raise FormatError("secp256k1 point: not a valid curve point")
         return Secp256k1Point(p)
 
