@@ -64,3 +64,24 @@ def test_prover_matches_textbook_and_verifier_scalars(n: int) -> None:
     assert group.eq(
         group.msm([si * f % q for si, f in zip(s_inv, hf, strict=True)], gens.H(n)), H_fin
     )
+
+
+def test_explicit_switch_matches_textbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large-proof path (explicit generators from some size down) gives the
+    same proof as the all-implicit one and the textbook prover."""
+    group = get_group("secp256k1", "coincurve")
+    gens = generators(group)
+    rng = random.Random(7)
+    q = group.order
+    n = 16
+    a = [rng.randrange(q) for _ in range(n)]
+    b = [rng.randrange(q) for _ in range(n)]
+    hf = [rng.randrange(1, q) for _ in range(n)]
+    w = rng.randrange(1, q)
+    implicit = inner_product.prove(gens, w, hf, a, b, Transcript(b"ipp"))
+    monkeypatch.setattr(inner_product, "EXPLICIT_MIN_N", 8)
+    monkeypatch.setattr(inner_product, "EXPLICIT_SWITCH", 4)
+    mixed = inner_product.prove(gens, w, hf, a, b, Transcript(b"ipp"))
+    assert [group.encode(p) for p in mixed.L] == [group.encode(p) for p in implicit.L]
+    assert [group.encode(p) for p in mixed.R] == [group.encode(p) for p in implicit.R]
+    assert (mixed.a, mixed.b) == (implicit.a, implicit.b)

@@ -20,6 +20,12 @@ class FormatError(ZkSolvencyError):
     identity, an unknown version."""
 
 
+class InputError(FormatError):
+    """A user-supplied file (liabilities, reserves, secret, statement) or
+    option that is malformed; the message names the file and the line, column,
+    user or asset."""
+
+
 class VerificationError(ZkSolvencyError):
     """Well-formed input whose proof does not verify."""
 

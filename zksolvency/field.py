@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from typing import Protocol
-
-import galois
+from typing import TYPE_CHECKING, Protocol
 
 from zksolvency.errors import FormatError
+
+if TYPE_CHECKING:
+    import galois
 
 #: q − 1 factorisations and primitive elements (checked in tests/test_field.py).
 PRIMITIVE_ELEMENTS = {
@@ -41,7 +42,12 @@ class ScalarRng(Protocol):
 
 @functools.cache
 def gf(order: int) -> type[galois.FieldArray]:
-    """The galois field class GF(order), cached per process."""
+    """The galois field class GF(order), cached per process.
+
+    galois is imported here, not at module level: importing it takes ~1 s
+    (numba), which the command line should not pay for every command."""
+    import galois
+
     prim = PRIMITIVE_ELEMENTS.get(order)
     if prim is None:
         return galois.GF(order)

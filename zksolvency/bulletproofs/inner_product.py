@@ -43,6 +43,68 @@ class InnerProductProof:
     b: int
 
 
+#: Large proofs switch to explicitly folded generators once the vectors are this
+#: short: from there the textbook rounds (variable-base products) are cheaper
+#: than 2(N+1) fixed-base products per round (docs/notes-ipp.md).
+EXPLICIT_SWITCH = 64
+EXPLICIT_MIN_N = 512
+
+
+def _finish_explicit(
+    gens: Generators,
+    q_scalar: int,
+    G: list[Any],
+    H: list[Any],
+    a: list[int],
+    b: list[int],
+    transcript: Transcript,
+) -> tuple[list[Any], list[Any], int, int]:
+    """Textbook rounds on explicit generators. Folding uses
+    u⁻¹·G_lo + u·G_hi = u⁻¹·(G_lo + u²·G_hi): one variable-base product per
+    point, the common factor u⁻¹ being kept in ``g_scale`` (likewise for H)."""
+    group = gens.group
+    q = group.order
+    Q = group.mul(q_scalar, gens.B)
+    g_scale = 1
+    h_scale = 1
+    Ls: list[Any] = []
+    Rs: list[Any] = []
+    size = len(a)
+    while size > 1:
+        half = size // 2
+        a_lo, a_hi = a[:half], a[half:]
+        b_lo, b_hi = b[:half], b[half:]
+        c_L = sum(x * y for x, y in zip(a_lo, b_hi, strict=True)) % q
+        c_R = sum(x * y for x, y in zip(a_hi, b_lo, strict=True)) % q
+        L = group.msm(
+            [x * g_scale % q for x in a_lo] + [y * h_scale % q for y in b_hi] + [c_L],
+            G[half:] + H[:half] + [Q],
+        )
+        R = group.msm(
+            [x * g_scale % q for x in a_hi] + [y * h_scale % q for y in b_lo] + [c_R],
+            G[:half] + H[half:] + [Q],
+        )
+        transcript.append_point(b"L", group, L)
+        transcript.append_point(b"R", group, R)
+        u = transcript.challenge_scalar(b"u", q)
+        u_inv = pow(u, -1, q)
+        u_sq = u * u % q
+        u_inv_sq = u_inv * u_inv % q
+        G = [group.add(lo, group.mul(u_sq, hi)) for lo, hi in zip(G[:half], G[half:], strict=True)]
+        H = [
+            group.add(lo, group.mul(u_inv_sq, hi))
+            for lo, hi in zip(H[:half], H[half:], strict=True)
+        ]
+        g_scale = g_scale * u_inv % q
+        h_scale = h_scale * u % q
+        a = [(x * u + y * u_inv) % q for x, y in zip(a_lo, a_hi, strict=True)]
+        b = [(x * u_inv + y * u) % q for x, y in zip(b_lo, b_hi, strict=True)]
+        Ls.append(L)
+        Rs.append(R)
+        size = half
+    return Ls, Rs, a[0], b[0]
+
+
 @functools.cache
 def _halves(n: int, half: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Original indices j < n in the lo / hi half of a round with this ``half``
@@ -82,6 +144,22 @@ def prove(
     R_list: list[Any] = []
     size = n
     while size > 1:
+        if n >= EXPLICIT_MIN_N and size <= EXPLICIT_SWITCH:
+            # Materialise the folded generators and finish the textbook way.
+            G = [
+                gens.msm_sparse([(g_index(j), g_pat[j >> shift]) for j in range(p, n, size)])
+                for p in range(size)
+            ]
+            H = [
+                gens.msm_sparse(
+                    [(h_index(j), hf[j] * h_pat[j >> shift] % q) for j in range(p, n, size)]
+                )
+                for p in range(size)
+            ]
+            Ls, Rs, fa, fb = _finish_explicit(gens, q_scalar, G, H, a, b, transcript)
+            L_list += Ls
+            R_list += Rs
+            return InnerProductProof(tuple(L_list), tuple(R_list), fa, fb)
         half = size // 2
         hm = half - 1
         lo, hi = _halves(n, half)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -63,18 +64,40 @@ _COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
 _STRUCT = 64  # sizeof(secp256k1_pubkey)
 _Q = sec.ORDER
 
-# Signed comb parameters: h teeth, d = ⌈257/h⌉ columns, h·d ≥ 257 so that the
-# recoding below (which may add q once) fits. Chosen with benches/msm.py.
-COMB_TEETH = 12
-COMB_COLUMNS = -(-257 // COMB_TEETH)
-_COMB_OFFSET = (1 << (COMB_TEETH * COMB_COLUMNS)) - 1
-_COMB_BYTES = (COMB_TEETH * COMB_COLUMNS + 7) // 8
+
+@dataclass(frozen=True, eq=False)  # compared by identity: two shapes exist
+class CombShape:
+    """Signed comb parameters: h teeth, d = ⌈257/h⌉ columns (h·d ≥ 257 so that
+    the recoding, which may add q once, fits)."""
+
+    teeth: int
+    columns: int
+    offset: int  # 2^(h·d) − 1
+    nbytes: int  # bytes of a recoded scalar
+    weights: np.ndarray  # 2^t for t < h
+
+    @classmethod
+    def of(cls, teeth: int) -> CombShape:
+        d = -(-257 // teeth)
+        return cls(
+            teeth,
+            d,
+            (1 << (teeth * d)) - 1,
+            (teeth * d + 7) // 8,
+            np.left_shift(1, np.arange(teeth, dtype=np.int64)),
+        )
 
 
-_TOOTH_WEIGHTS = np.left_shift(1, np.arange(COMB_TEETH, dtype=np.int64))
+#: Tables of 2^12 points (256 KiB) for the first HOT_BASES bases — B, B̃ and
+#: (G_i, H_i) for i < 64, all a single 64-bit proof uses — and of 2^10 points
+#: (64 KiB) beyond: 22 vs 26 additions per product. Chosen with benches/msm.py.
+HOT_SHAPE = CombShape.of(12)
+COLD_SHAPE = CombShape.of(10)
+HOT_BASES = 130
 #: Above this many bases an MSM over fixed bases runs Pippenger instead of
-#: building comb tables (each table is 2^h · 64 bytes: 256 KiB at h = 12).
-COMB_MAX_BASES = 520
+#: building comb tables: 2 + 2·1024 covers aggregated 64-bit proofs of 16
+#: values (~160 MiB of tables per process).
+COMB_MAX_BASES = 2050
 #: Below this many terms a variable-base MSM multiplies point by point.
 PIPPENGER_MIN_TERMS = 500
 
@@ -170,10 +193,15 @@ class CombTable:
 
     def __init__(self, points: Sequence[Secp256k1Point]) -> None:
         self._points = list(points)
-        self._tables: list[np.ndarray | None] = [None] * len(self._points)
-        self._addr = np.zeros(len(self._points), dtype=np.uint64)
+        # per shape: tables (None until built), their addresses, and how many
+        # leading bases are known to be built
+        self._tables: dict[CombShape, list[np.ndarray | None]] = {
+            HOT_SHAPE: [None] * len(self._points),
+            COLD_SHAPE: [None] * len(self._points),
+        }
+        self._addr = {shape: np.zeros(len(self._points), dtype=np.uint64) for shape in self._tables}
+        self._built = dict.fromkeys(self._tables, 0)
         self._raw_pair: tuple[np.ndarray, np.ndarray] | None = None
-        self._built = 0  # tables 0 … _built−1 all exist
         self._lock = threading.Lock()
 
     @property
@@ -186,16 +214,19 @@ class CombTable:
     def extend(self, points: Sequence[Secp256k1Point]) -> None:
         with self._lock:
             self._points.extend(points)
-            self._tables.extend([None] * len(points))
-            self._addr = np.concatenate([self._addr, np.zeros(len(points), dtype=np.uint64)])
+            for shape, tables in self._tables.items():
+                tables.extend([None] * len(points))
+                self._addr[shape] = np.concatenate(
+                    [self._addr[shape], np.zeros(len(points), dtype=np.uint64)]
+                )
             self._raw_pair = None
 
     # -- comb tables ---------------------------------------------------------
-    def _build(self, i: int) -> None:
+    def _build(self, shape: CombShape, i: int) -> None:
         p = self._points[i]._p
         if p is None:
             raise ParameterError("fixed bases must not contain the identity")
-        h, d = COMB_TEETH, COMB_COLUMNS
+        h, d = shape.teeth, shape.columns
         teeth = [p] + [_tweak_mul(p, pow(2, t * d, _Q)) for t in range(1, h)]
         twice = [_tweak_mul(t, 2) for t in teeth]
         table = np.zeros((1 << h, _STRUCT), dtype=np.uint8)
@@ -218,18 +249,21 @@ class CombTable:
         for idx in range(top):
             lib.secp256k1_ec_pubkey_negate(_CTX, base + idx)
         _check_illegal()
-        self._tables[i] = table
-        self._addr[i] = _addresses(table)
+        self._tables[shape][i] = table
+        self._addr[shape][i] = _addresses(table)
 
-    def ensure(self, count: int) -> None:
-        """Build the tables of bases 0 … count−1 that are not built yet."""
-        if count <= self._built:
+    def ensure(self, count: int, shape: CombShape | None = None) -> None:
+        """Build the tables of bases 0 … count−1 not built yet, in ``shape``
+        (default: the shape an MSM over those bases uses)."""
+        shape = shape or (HOT_SHAPE if count <= HOT_BASES else COLD_SHAPE)
+        if count <= self._built[shape]:
             return
         with self._lock:
-            for i in range(self._built, count):
-                if self._tables[i] is None:
-                    self._build(i)
-            self._built = max(self._built, count)
+            tables = self._tables[shape]
+            for i in range(self._built[shape], count):
+                if tables[i] is None:
+                    self._build(shape, i)
+            self._built[shape] = max(self._built[shape], count)
 
     def comb_msm(
         self, indices: Sequence[int], scalars: Sequence[int], units: np.ndarray | None = None
@@ -238,7 +272,21 @@ class CombTable:
 
         ``units`` are addresses of extra points added with weight 1 (the ±P_i of
         scalars ±1, which need no table): they join the last column's call.
+        An MSM over hot bases only uses their large tables; any other uses the
+        small tables of every base it touches (one Horner chain either way).
         """
+        top = max(indices) + 1 if indices else 0
+        shape = HOT_SHAPE if top <= HOT_BASES else COLD_SHAPE
+        self.ensure(top, shape)
+        return self._comb_chain(shape, indices, scalars, units)
+
+    def _comb_chain(
+        self,
+        shape: CombShape,
+        indices: Sequence[int],
+        scalars: Sequence[int],
+        units: np.ndarray | None,
+    ) -> Secp256k1Point:
         count = len(scalars)
         extra = np.zeros(0, dtype=np.uint64) if units is None else units
         if count == 0:
@@ -248,25 +296,28 @@ class CombTable:
             ok = _combine(out, ffi.cast("secp256k1_pubkey **", ffi.from_buffer(extra)), extra.size)
             return Secp256k1Point(out if ok else None)
         idx_arr = np.asarray(indices, dtype=np.intp)
-        self.ensure(int(idx_arr.max()) + 1)
-        d = COMB_COLUMNS
+        d, offset, nbytes = shape.columns, shape.offset, shape.nbytes
         recoded = b"".join(
-            ((k + (_Q if not k & 1 else 0) + _COMB_OFFSET) >> 1).to_bytes(_COMB_BYTES, "little")
+            ((k + (_Q if not k & 1 else 0) + offset) >> 1).to_bytes(nbytes, "little")
             for k in scalars
         )
         bits = np.unpackbits(
-            np.frombuffer(recoded, dtype=np.uint8).reshape(count, _COMB_BYTES),
+            np.frombuffer(recoded, dtype=np.uint8).reshape(count, nbytes),
             axis=1,
             bitorder="little",
         )
         # entry index per (term, column) = Σ_t bit[t·d + column]·2^t (einsum keeps
         # this in numpy's own loops: a BLAS matmul would start competing threads)
         col_idx = np.einsum(
-            "ntd,t->nd", bits[:, : COMB_TEETH * d].reshape(count, COMB_TEETH, d), _TOOTH_WEIGHTS
+            "ntd,t->nd",
+            bits[:, : shape.teeth * d].reshape(count, shape.teeth, d),
+            shape.weights,
         ).astype(np.uint64)
         width = count + 2 + extra.size
         ptrs = np.empty((d, width), dtype=np.uint64)
-        ptrs[:, 2 : 2 + count] = (self._addr[idx_arr][:, None] + col_idx * np.uint64(_STRUCT)).T
+        ptrs[:, 2 : 2 + count] = (
+            self._addr[shape][idx_arr][:, None] + col_idx * np.uint64(_STRUCT)
+        ).T
         ptrs[0, 2 + count :] = extra
         pm = ffi.cast("secp256k1_pubkey **", ffi.from_buffer(ptrs))
         bufs = (_new(), _new())

@@ -1,0 +1,102 @@
+"""Key derivation: the master secret → per-epoch, per-user blindings and salts.
+
+HKDF-SHA256 (RFC 5869) throughout; docs/SPEC.md §9 lists every label.
+
+    PRK        = HKDF-Extract(salt = "zksolvency/kdf/v1", IKM = master secret)
+    epoch key  = HKDF-Expand(PRK, "epoch" ‖ lp(curve) ‖ lp(epoch), 32)
+    user seed  = HKDF-Expand(epoch key, "user" ‖ lp(user id), 32)
+    salt       = HKDF-Expand(user seed, "salt", 32)
+    blinding_a = int(HKDF-Expand(user seed, "blinding" ‖ lp(asset), 64)) mod q
+    pad seed_i = HKDF-Expand(epoch key, "padding" ‖ u64(i), 32)
+    pad id_i   = HKDF-Expand(pad seed_i, "id-hash", 32)
+    (padding blindings like users', from the pad seed)
+    order key  = HKDF-Expand(epoch key, "order", 32)
+
+``lp(x) = u32(len(x)) ‖ x``. The epoch enters every derivation, so leaves of
+two epochs cannot be linked; a user's seed lets that user (and only that user)
+recompute their own leaf, and is what the inclusion proof hands them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import numpy as np
+
+from zksolvency.errors import ParameterError
+
+KDF_SALT = b"zksolvency/kdf/v1"
+SECRET_SIZE = 32
+
+
+def lp(data: bytes) -> bytes:
+    """Length-prefixed: u32(len) ‖ data."""
+    return len(data).to_bytes(4, "big") + data
+
+
+def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
+    return hmac.new(salt, ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
+    if not 0 < length <= 255 * 32:
+        raise ParameterError("hkdf: bad output length")
+    out = b""
+    block = b""
+    counter = 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out += block
+        counter += 1
+    return out[:length]
+
+
+def seed_salt(seed: bytes) -> bytes:
+    return hkdf_expand(seed, b"salt", 32)
+
+
+def seed_blinding(seed: bytes, asset: str, order: int) -> int:
+    return int.from_bytes(hkdf_expand(seed, b"blinding" + lp(asset.encode()), 64), "big") % order
+
+
+class EpochSecrets:
+    """All secrets of one epoch, derived from the master secret (never stored)."""
+
+    def __init__(self, master: bytes, epoch: str, curve: str) -> None:
+        if len(master) != SECRET_SIZE:
+            raise ParameterError(f"master secret must be {SECRET_SIZE} bytes")
+        prk = hkdf_extract(KDF_SALT, master)
+        self._key = hkdf_expand(prk, b"epoch" + lp(curve.encode()) + lp(epoch.encode()), 32)
+
+    def user_seed(self, user_id: str) -> bytes:
+        return hkdf_expand(self._key, b"user" + lp(user_id.encode()), 32)
+
+    def padding_seed(self, index: int) -> bytes:
+        return hkdf_expand(self._key, b"padding" + index.to_bytes(8, "big"), 32)
+
+    def padding_id_hash(self, index: int) -> bytes:
+        return hkdf_expand(self.padding_seed(index), b"id-hash", 32)
+
+    def leaf_order(self, user_ids: list[str], padded: int) -> np.ndarray:
+        """Slot of each user (by position in ``user_ids``) among ``padded`` slots.
+
+        Users are ranked by a keyed hash of their ID (so file order does not
+        matter), and rank r goes to slot π(r) of a keyed random permutation π of
+        all slots: SHAKE-256(order key) gives 16 bytes per slot, sorted.
+        """
+        if len(user_ids) > padded:
+            raise ParameterError("more users than padded leaves")
+        order_key = hkdf_expand(self._key, b"order", 32)
+        rank_keys = [
+            hashlib.blake2b(
+                uid.encode(), key=order_key, digest_size=16, person=b"zks-rank"
+            ).digest()
+            for uid in user_ids
+        ]
+        ranks = np.empty(len(user_ids), dtype=np.int64)
+        ranks[sorted(range(len(user_ids)), key=rank_keys.__getitem__)] = np.arange(len(user_ids))
+        stream = hashlib.shake_256(b"zksolvency/slots/v1" + order_key).digest(16 * padded)
+        keys = np.frombuffer(stream, dtype=">u8").reshape(padded, 2)
+        perm = np.lexsort((np.arange(padded), keys[:, 1], keys[:, 0]))
+        return perm[ranks]
