@@ -339,7 +339,8 @@ def _verify_ranges(task: _VerifyTask) -> str | None:
     decoded = []
     for b in range(count):
         batch = task.first_batch + b
-        where = f"rangeproofs.bin: asset {task.asset} batch {batch} (leaves {batch * m}–{batch * m + m - 1})"
+        leaves = f"leaves {batch * m}–{batch * m + m - 1}"
+        where = f"rangeproofs.bin: asset {task.asset} batch {batch} ({leaves})"
         try:
             proof = bp.RangeProof.from_bytes(
                 task.proofs[b * size : (b + 1) * size], group, task.leaf_bits, m
