@@ -298,7 +298,9 @@ def _inclusion(
     liab = load_liabilities(liabilities, b.statement)
     master = read_secret(secret)
     wanted = [user] if user is not None else list(liab.user_ids)
-    proofs = inc.make(bundle_dir, liab.user_ids, liab.balances, master, wanted)
+    # the file's columns may be in another order than the bundle's assets
+    balances = liab.balances[:, [liab.assets.index(a) for a in b.assets]]
+    proofs = inc.make(bundle_dir, liab.user_ids, balances, master, wanted)
     if user is not None:
         _atomic_write(out, proofs[0].to_json())
         return 1
