@@ -454,6 +454,12 @@ def demo(
     ] = None,
 ) -> None:
     """Generate a sample exchange, prove, verify, and check one user's inclusion."""
+    if out is None:
+        out = Path("zksolvency-demo")
+        n = 2
+        while out.exists():
+            out = Path(f"zksolvency-demo-{n}")
+            n += 1
     with _errors():
         _demo(users, out, workers)
 
