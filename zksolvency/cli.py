@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -42,14 +43,17 @@ bench_app = typer.Typer(help="Benchmarks of the proof system.", no_args_is_help=
 app.add_typer(bench_app, name="bench")
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# soft_wrap: an error stays on one line whatever the terminal width (rich would
+# otherwise break it at 80 columns when stderr is not a terminal).
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_FAILED = 1
 EXIT_INPUT = 2
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}")
+    # escape: messages quote file contents and paths; "[/]" must not be read as markup
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -241,7 +245,7 @@ def verify(
         if as_json:
             print(json.dumps({"ok": False, "error": reason}))
         else:
-            err_console.print(f"[bold red]verification FAILED:[/] {reason}")
+            err_console.print(f"[bold red]verification FAILED:[/] {escape(reason)}")
         raise typer.Exit(EXIT_FAILED if not isinstance(exc, InputError) else EXIT_INPUT) from None
     seconds = time.perf_counter() - start
     if as_json:
@@ -296,6 +300,8 @@ def _inclusion(
         raise InputError(f"{out}: already exists")
     b = bundle.read(bundle_dir)
     liab = load_liabilities(liabilities, b.statement)
+    if user is not None and user not in liab.user_ids:
+        raise InputError(f"{liabilities}: no user {user!r} in this file")
     master = read_secret(secret)
     wanted = [user] if user is not None else list(liab.user_ids)
     # the file's columns may be in another order than the bundle's assets
@@ -387,9 +393,10 @@ def verify_inclusion(
             expect=_parse_expect(expect) if expect else None,
         )
     balances = ", ".join(f"{a}={v}" for a, v in result.balances.items())
-    console.print(
+    console.print(  # markup=False: the user ID and epoch come from the proof file
         f"included: user {result.user_id} with {balances} at leaf {result.index} "
-        f"({result.levels} levels) under root {result.root_hash.hex()} (epoch {result.epoch})"
+        f"({result.levels} levels) under root {result.root_hash.hex()} (epoch {result.epoch})",
+        markup=False,
     )
 
 

@@ -6,6 +6,7 @@ same code can later run on other executors. Results come back in task order.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -39,7 +40,10 @@ def run_ordered(
             yield i, result
         return
     limit = window or 4 * workers
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # fork: workers inherit what the parent already built (generators, tables)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: dict[Future[Any], int] = {}
         next_task = 0
         while next_task < len(tasks) or pending:

@@ -72,6 +72,12 @@ class Generators:
                 interleaved += [a, b]
             self._table.extend(interleaved)
 
+    def prepare(self, capacity: int) -> None:
+        """Precompute for proofs of up to ``capacity`` = n·m' bits (the prover
+        calls this once; forked worker processes inherit the tables)."""
+        self.ensure(capacity)
+        self._table.prepare(2 + 2 * capacity)
+
     def G(self, count: int) -> list[Point]:
         self.ensure(count)
         return self._G[:count]

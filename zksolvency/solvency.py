@@ -128,6 +128,7 @@ def _prove_ranges(task: _RangeTask) -> tuple[list[bytes], list[bytes]]:
     """Worker: prove consecutive batches; returns (commitment encodings, proofs)."""
     group = get_group(task.curve)
     gens = generators(group)
+    gens.prepare(task.leaf_bits * task.batch_size)  # no-op when inherited from the parent
     values = np.frombuffer(task.values, dtype="<u8")
     m = task.batch_size
     count = len(values) // m
@@ -244,6 +245,8 @@ def prove_epoch(
                     bytes(blind[(a * padded + start) * 32 : (a * padded + stop) * 32]),
                 )
             )
+    # Fixed-base tables, built once here; worker processes inherit them (fork).
+    generators(group).prepare(statement.leaf_bits * batch_size)
     ps = group.point_size
     commitments = np.empty((padded, k * ps), dtype=np.uint8)
     range_proofs: list[list[bytes]] = [[b""] * batches for _ in assets]

@@ -39,6 +39,11 @@ class FixedBases(Protocol):
         """Append more bases (tables for existing ones are kept)."""
         ...
 
+    def prepare(self, count: int) -> None:
+        """Build now whatever makes MSMs over the first ``count`` bases fast
+        (worth it only when many MSMs will follow)."""
+        ...
+
 
 class ListBases:
     """The "precomputation" of backends that need none: the list of points itself."""
@@ -55,6 +60,9 @@ class ListBases:
 
     def extend(self, points: Sequence[Point]) -> None:
         self._points.extend(points)
+
+    def prepare(self, count: int) -> None:
+        """Nothing to build."""
 
 
 def fixed_indices(

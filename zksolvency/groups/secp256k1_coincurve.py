@@ -94,9 +94,11 @@ class CombShape:
 HOT_SHAPE = CombShape.of(12)
 COLD_SHAPE = CombShape.of(10)
 HOT_BASES = 130
-#: Above this many bases an MSM over fixed bases runs Pippenger instead of
-#: building comb tables: 2 + 2·1024 covers aggregated 64-bit proofs of 16
-#: values (~160 MiB of tables per process).
+#: An MSM over fixed bases uses the comb when its tables are built: the hot
+#: ones are built on first use; the others only by ``prepare`` (provers, who
+#: run many MSMs over the same bases), up to this many bases: 2 + 2·1024 covers
+#: aggregated 64-bit proofs of 16 values (~130 MiB of tables). Otherwise, as in
+#: a verifier's one big MSM, Pippenger.
 COMB_MAX_BASES = 2050
 #: Below this many terms a variable-base MSM multiplies point by point.
 PIPPENGER_MIN_TERMS = 500
@@ -264,6 +266,17 @@ class CombTable:
                 if tables[i] is None:
                     self._build(shape, i)
             self._built[shape] = max(self._built[shape], count)
+
+    def prepare(self, count: int) -> None:
+        """Build the comb tables an MSM over bases 0 … count−1 uses."""
+        self.ensure(min(count, len(self._points)))
+
+    def ready(self, count: int) -> bool:
+        """Whether an MSM over bases 0 … count−1 finds its tables built
+        (tables of the hot bases are cheap and always built on demand)."""
+        if count <= HOT_BASES:
+            return True
+        return self._built[COLD_SHAPE] >= count
 
     def comb_msm(
         self, indices: Sequence[int], scalars: Sequence[int], units: np.ndarray | None = None
@@ -534,7 +547,7 @@ class Secp256k1Coincurve:
         terms = [(i, k % _Q) for i, k in zip(indices, scalars, strict=True)]
         terms = [(i, k) for i, k in terms if k]
         used = max((i for i, _ in terms), default=-1) + 1
-        if used <= COMB_MAX_BASES:
+        if used <= COMB_MAX_BASES and table.ready(used):
             # Scalars ±1 (e.g. the bit vectors of a range proof) are plain additions.
             plus = [i for i, k in terms if k == 1]
             minus = [i for i, k in terms if k == _Q - 1]
