@@ -1,8 +1,9 @@
 """The ``zksolvency`` command line (Typer). The library returns or raises; this
 module is the only place that prints.
 
-Exit codes: 0 success; 1 a proof did not verify (or the custodian is
-insolvent); 2 bad input, usage or bundle format; 130 interrupted.
+Exit codes: 0 success; 1 a proof or bundle did not verify (including damaged
+bundle files), or the custodian is insolvent; 2 bad input or usage; 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -453,9 +454,10 @@ def inspect(
 @app.command()
 def demo(
     users: Annotated[int, typer.Option(min=1, max=100_000, help="number of sample users")] = 200,
-    out: Annotated[Path, typer.Option(help="directory for the sample exchange")] = Path(
-        "zksolvency-demo"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="directory for the sample exchange (default: ./zksolvency-demo[-N])"),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="processes (default: all cores)")
     ] = None,
