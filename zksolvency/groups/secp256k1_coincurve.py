@@ -203,6 +203,7 @@ class CombTable:
         }
         self._addr = {shape: np.zeros(len(self._points), dtype=np.uint64) for shape in self._tables}
         self._built = dict.fromkeys(self._tables, 0)
+        self._uses = 0
         self._raw_pair: tuple[np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
 
@@ -272,10 +273,12 @@ class CombTable:
         self.ensure(min(count, len(self._points)))
 
     def ready(self, count: int) -> bool:
-        """Whether an MSM over bases 0 … count−1 finds its tables built
-        (tables of the hot bases are cheap and always built on demand)."""
+        """Whether an MSM over bases 0 … count−1 should use the comb: its tables
+        are built, or they are hot tables (~10 ms each) and this is not the
+        first MSM here (a one-off commitment or verification builds nothing)."""
         if count <= HOT_BASES:
-            return True
+            self._uses += 1
+            return self._uses > 1 or self._built[HOT_SHAPE] >= count
         return self._built[COLD_SHAPE] >= count
 
     def comb_msm(
@@ -558,11 +561,15 @@ class Secp256k1Coincurve:
                 terms = [(i, k) for i, k in terms if k != 1 and k != _Q - 1]
             fixed = table.comb_msm([i for i, _ in terms], [k for _, k in terms], units)
             return self.add(fixed, self.msm(extra_scalars, extra_points))
+        extra = [(k % _Q, p._p) for k, p in zip(extra_scalars, extra_points, strict=True)]
+        extra = [(k, p) for k, p in extra if k and p is not None]
+        if len(terms) + len(extra) < PIPPENGER_MIN_TERMS:
+            points = table.points
+            products = [_tweak_mul(points[i]._p, k) for i, k in terms]
+            return _sum_structs(products + [_tweak_mul(p, k) for k, p in extra])
         raw, neg = table.raw()
         rows = np.asarray([i for i, _ in terms], dtype=np.intp)
         ks = [k for _, k in terms]
-        extra = [(k % _Q, p._p) for k, p in zip(extra_scalars, extra_points, strict=True)]
-        extra = [(k, p) for k, p in extra if k and p is not None]
         raw, neg = raw[rows], neg[rows]
         if extra:
             eraw, eneg = _raw_arrays([p for _, p in extra])
