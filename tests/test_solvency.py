@@ -315,3 +315,10 @@ def test_inclusion_tampered_bytes_rejected(proofs) -> None:
         bad[i] ^= 0x01
         with pytest.raises(REJECTED):
             inclusion.verify(inclusion.parse(bytes(bad)), root=proofs[0].root)
+
+
+def test_statement_needs_at_least_one_asset() -> None:
+    from zksolvency.errors import InputError
+
+    with pytest.raises(InputError, match="no asset columns"):
+        load_statement().bind([])

@@ -62,6 +62,8 @@ class Statement:
         """Resolve against the liabilities header: a generic statement takes the
         assets (integer amounts); a pinned one must list exactly these assets."""
         names = tuple(asset_names)
+        if not names:
+            raise InputError("liabilities: no asset columns (expected user_id,<ASSET>,…)")
         for name in names:
             check_asset_name(name)
         if len(set(names)) != len(names):
