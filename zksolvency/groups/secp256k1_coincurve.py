@@ -100,6 +100,8 @@ HOT_BASES = 130
 #: aggregated 64-bit proofs of 16 values (~130 MiB of tables). Otherwise, as in
 #: a verifier's one big MSM, Pippenger.
 COMB_MAX_BASES = 2050
+#: Fewer nonzero terms than this skip the comb (benches/results/msm.md).
+COMB_MIN_TERMS = 3
 #: Below this many terms a variable-base MSM multiplies point by point.
 PIPPENGER_MIN_TERMS = 500
 
@@ -550,7 +552,9 @@ class Secp256k1Coincurve:
         terms = [(i, k % _Q) for i, k in zip(indices, scalars, strict=True)]
         terms = [(i, k) for i, k in terms if k]
         used = max((i for i, _ in terms), default=-1) + 1
-        if used <= COMB_MAX_BASES and table.ready(used):
+        # A comb MSM costs ~22 calls whatever its size: below 3 terms (a single
+        # commitment) two scalar multiplications are cheaper.
+        if len(terms) >= COMB_MIN_TERMS and used <= COMB_MAX_BASES and table.ready(used):
             # Scalars ±1 (e.g. the bit vectors of a range proof) are plain additions.
             plus = [i for i, k in terms if k == 1]
             minus = [i for i, k in terms if k == _Q - 1]
