@@ -102,8 +102,9 @@ HOT_BASES = 130
 COMB_MAX_BASES = 2050
 #: Fewer nonzero terms than this skip the comb (benches/results/msm.md).
 COMB_MIN_TERMS = 3
-#: Below this many terms a variable-base MSM multiplies point by point.
-PIPPENGER_MIN_TERMS = 500
+#: Below this many terms a variable-base MSM multiplies point by point
+#: (crossover ≈ 600 terms in benches/results/msm.md).
+PIPPENGER_MIN_TERMS = 600
 
 
 class Secp256k1Point:
