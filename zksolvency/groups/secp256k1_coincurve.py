@@ -100,8 +100,9 @@ HOT_BASES = 130
 #: aggregated 64-bit proofs of 16 values (~130 MiB of tables). Otherwise, as in
 #: a verifier's one big MSM, Pippenger.
 COMB_MAX_BASES = 2050
-#: Fewer nonzero terms than this skip the comb (benches/results/msm.md).
-COMB_MIN_TERMS = 3
+#: Fewer nonzero terms than this skip the comb: a comb MSM costs ~22 calls
+#: whatever its size (crossover ≈ 7–8 terms in benches/results/msm.md).
+COMB_MIN_TERMS = 8
 #: Below this many terms a variable-base MSM multiplies point by point
 #: (crossover ≈ 600 terms in benches/results/msm.md).
 PIPPENGER_MIN_TERMS = 600
@@ -272,13 +273,17 @@ class CombTable:
             self._built[shape] = max(self._built[shape], count)
 
     def prepare(self, count: int) -> None:
-        """Build the comb tables an MSM over bases 0 … count−1 uses."""
-        self.ensure(min(count, len(self._points)))
+        """Build the comb tables an MSM over bases 0 … count−1 uses (none
+        beyond COMB_MAX_BASES: such MSMs run Pippenger)."""
+        count = min(count, len(self._points))
+        if count <= COMB_MAX_BASES:
+            self.ensure(count)
 
-    def ready(self, count: int) -> bool:
-        """Whether an MSM over bases 0 … count−1 should use the comb: its tables
-        are built, or they are hot tables (~10 ms each) and this is not the
-        first MSM here (a one-off commitment or verification builds nothing)."""
+    def use_comb(self, count: int) -> bool:
+        """Whether this MSM over bases 0 … count−1 should use the comb: its
+        tables are built, or they are hot tables (~10 ms each) and this is not
+        the first MSM here (a one-off commitment or verification builds
+        nothing). Counts the MSM as a use."""
         if count <= HOT_BASES:
             self._uses += 1
             return self._uses > 1 or self._built[HOT_SHAPE] >= count
@@ -553,9 +558,7 @@ class Secp256k1Coincurve:
         terms = [(i, k % _Q) for i, k in zip(indices, scalars, strict=True)]
         terms = [(i, k) for i, k in terms if k]
         used = max((i for i, _ in terms), default=-1) + 1
-        # A comb MSM costs ~22 calls whatever its size: below 3 terms (a single
-        # commitment) two scalar multiplications are cheaper.
-        if len(terms) >= COMB_MIN_TERMS and used <= COMB_MAX_BASES and table.ready(used):
+        if len(terms) >= COMB_MIN_TERMS and used <= COMB_MAX_BASES and table.use_comb(used):
             # Scalars ±1 (e.g. the bit vectors of a range proof) are plain additions.
             plus = [i for i, k in terms if k == 1]
             minus = [i for i, k in terms if k == _Q - 1]
