@@ -63,6 +63,7 @@ def _check_illegal() -> None:
 _COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
 _STRUCT = 64  # sizeof(secp256k1_pubkey)
 _Q = sec.ORDER
+_Q_MINUS_1 = _Q - 1
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: two shapes exist
@@ -555,20 +556,32 @@ class Secp256k1Coincurve:
         if len(extra_scalars) != len(extra_points):
             raise ParameterError("msm_fixed: extra scalars and points differ in length")
         indices = fixed_indices(table, scalars, indices)
-        terms = [(i, k % _Q) for i, k in zip(indices, scalars, strict=True)]
-        terms = [(i, k) for i, k in terms if k]
-        used = max((i for i, _ in terms), default=-1) + 1
-        if len(terms) >= COMB_MIN_TERMS and used <= COMB_MAX_BASES and table.use_comb(used):
-            # Scalars ±1 (e.g. the bit vectors of a range proof) are plain additions.
-            plus = [i for i, k in terms if k == 1]
-            minus = [i for i, k in terms if k == _Q - 1]
+        # one pass: reduce, drop zeros, and set the ±1 scalars (e.g. a range
+        # proof's bit vectors) apart as plain additions
+        idx: list[int] = []
+        ks: list[int] = []
+        plus: list[int] = []
+        minus: list[int] = []
+        for i, k in zip(indices, scalars, strict=True):
+            k %= _Q
+            if k == 1:
+                plus.append(i)
+            elif k == _Q_MINUS_1:
+                minus.append(i)
+            elif k:
+                idx.append(i)
+                ks.append(k)
+        count = len(idx) + len(plus) + len(minus)
+        used = max(max(idx, default=-1), max(plus, default=-1), max(minus, default=-1)) + 1
+        if count >= COMB_MIN_TERMS and used <= COMB_MAX_BASES and table.use_comb(used):
             units = None
             if plus or minus:
                 raw, neg = table.raw()
                 units = np.concatenate([_row_addresses(raw, plus), _row_addresses(neg, minus)])
-                terms = [(i, k) for i, k in terms if k != 1 and k != _Q - 1]
-            fixed = table.comb_msm([i for i, _ in terms], [k for _, k in terms], units)
+            fixed = table.comb_msm(idx, ks, units)
             return self.add(fixed, self.msm(extra_scalars, extra_points))
+        terms = list(zip(idx, ks, strict=True))
+        terms += [(i, 1) for i in plus] + [(i, _Q_MINUS_1) for i in minus]
         extra = [(k % _Q, p._p) for k, p in zip(extra_scalars, extra_points, strict=True)]
         extra = [(k, p) for k, p in extra if k and p is not None]
         if len(terms) + len(extra) < PIPPENGER_MIN_TERMS:
