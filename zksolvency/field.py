@@ -16,6 +16,7 @@ versions are tested against.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -54,9 +55,24 @@ def gf(order: int) -> type[galois.FieldArray]:
     return galois.GF(order, primitive_element=prim, verify=False)
 
 
-def random_scalar(rng: ScalarRng, order: int) -> int:
-    """A uniform nonzero scalar."""
-    return rng.randrange(1, order)
+def random_scalar(rng: ScalarRng | None, order: int) -> int:
+    """A uniform nonzero scalar (from the OS CSPRNG when ``rng`` is None)."""
+    return random_scalars(rng, order, 1)[0]
+
+
+def random_scalars(rng: ScalarRng | None, order: int, count: int) -> list[int]:
+    """``count`` uniform nonzero scalars. Without ``rng``: one ``os.urandom``
+    call, 64 bytes per scalar reduced mod order (bias < 2^-256), zero redrawn.
+    With ``rng`` (seeded, tests only): ``rng.randrange(1, order)`` each."""
+    if rng is not None:
+        return [rng.randrange(1, order) for _ in range(count)]
+    data = os.urandom(64 * count)
+    out = [int.from_bytes(data[64 * i : 64 * (i + 1)], "big") % order for i in range(count)]
+    for i, k in enumerate(out):
+        while k == 0:  # probability ~2^-256
+            k = int.from_bytes(os.urandom(64), "big") % order
+        out[i] = k
+    return out
 
 
 def encode_scalar(k: int, size: int) -> bytes:

@@ -28,7 +28,6 @@ proof by its own).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,11 +40,10 @@ from zksolvency.field import (
     encode_scalar,
     powers,
     random_scalar,
+    random_scalars,
     sum_of_powers,
 )
-from zksolvency.field import (
-    inner_product as ip,
-)
+from zksolvency.field import inner_product as ip
 from zksolvency.pedersen import Generators
 from zksolvency.transcript import Transcript
 
@@ -189,7 +187,6 @@ def prove(
             raise ProvingError(f"range proof: value {j} is outside [0, 2^{n})")
     group = gens.group
     q = group.order
-    rng = rng or secrets.SystemRandom()
     V = [gens.commit(v, g) for v, g in zip(values, blindings, strict=True)]
     if commitments is not None:
         if len(commitments) != m:
@@ -208,8 +205,8 @@ def prove(
     alpha = random_scalar(rng, q)
     # A = α·B̃ + <a_L, G> + <a_R, H>, a_R = a_L − 1: G_i where the bit is 1, −H_i where it is 0.
     A = gens.msm(0, alpha, a_L, [bit - 1 for bit in a_L])
-    s_L = [random_scalar(rng, q) for _ in range(N)]
-    s_R = [random_scalar(rng, q) for _ in range(N)]
+    s_L = random_scalars(rng, q, N)
+    s_R = random_scalars(rng, q, N)
     rho = random_scalar(rng, q)
     S = gens.msm(0, rho, s_L, s_R)
     transcript.append_point(b"A", group, A)
@@ -287,7 +284,9 @@ def _add_proof(
     commitments: Sequence[Any],
     n: int,
     transcript: Transcript,
-    rng: ScalarRng,
+    rng: ScalarRng | None,
+    *,
+    first: bool = False,
 ) -> None:
     group = gens.group
     q = group.order
@@ -313,7 +312,9 @@ def _add_proof(
     w = transcript.challenge_scalar(b"w", q)
     vs = inner_product.verification_scalars(proof.ipp, N, transcript, group)
 
-    rho = random_scalar(rng, q)  # weight of the inner-product equation
+    # Weights: the first proof's inner-product equation gets 1 (so A is a plain
+    # addition), every other equation an independent random nonzero scalar.
+    rho = 1 if first else random_scalar(rng, q)
     c = rho * random_scalar(rng, q) % q  # weight of the t(x) equation
     a, b = proof.ipp.a, proof.ipp.b
     zz = z * z % q
@@ -374,10 +375,9 @@ def batch_verify(
     """
     if not items:
         raise VerificationError("range proof: empty batch")
-    rng = rng or secrets.SystemRandom()
     acc = _Accumulator()
-    for proof, commitments, n, transcript in items:
-        _add_proof(acc, gens, proof, commitments, n, transcript, rng)
+    for i, (proof, commitments, n, transcript) in enumerate(items):
+        _add_proof(acc, gens, proof, commitments, n, transcript, rng, first=i == 0)
     q = gens.group.order
     result = gens.msm(
         acc.b,

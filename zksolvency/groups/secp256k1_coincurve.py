@@ -535,7 +535,13 @@ class Secp256k1Coincurve:
         terms = [(k % _Q, p._p) for k, p in zip(scalars, points, strict=True)]
         terms = [(k, p) for k, p in terms if k and p is not None]
         if len(terms) < PIPPENGER_MIN_TERMS:
-            return _sum_structs([_tweak_mul(p, k) for k, p in terms])
+            # ±1 is an addition (of the point or its negation), not a multiplication
+            return _sum_structs(
+                [
+                    p if k == 1 else _neg_struct(p) if k == _Q_MINUS_1 else _tweak_mul(p, k)
+                    for k, p in terms
+                ]
+            )
         raw, neg = _raw_arrays([p for _, p in terms])
         return pippenger([k for k, _ in terms], raw, neg)
 
