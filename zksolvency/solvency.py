@@ -111,7 +111,9 @@ class EpochProof:
 
 
 @dataclass(frozen=True)
-class _RangeTask:
+class _Batches:
+    """Consecutive leaf range-proof batches of one asset: what a task covers."""
+
     curve: str
     leaf_bits: int
     statement_digest: bytes
@@ -120,17 +122,26 @@ class _RangeTask:
     padded: int
     first_batch: int
     batch_size: int
+
+    def transcript(self, batch: int) -> Transcript:
+        return leaf_transcript(self.statement_digest, self.epoch, self.asset, batch, self.padded)
+
+
+@dataclass(frozen=True)
+class _RangeTask:
+    batches: _Batches
     values: bytes  # uint64 little-endian per leaf
     blindings: bytes  # 32-byte big-endian per leaf
 
 
 def _prove_ranges(task: _RangeTask) -> tuple[list[bytes], list[bytes]]:
     """Worker: prove consecutive batches; returns (commitment encodings, proofs)."""
-    group = get_group(task.curve)
+    job = task.batches
+    group = get_group(job.curve)
     gens = generators(group)
-    gens.prepare(task.leaf_bits * task.batch_size)  # no-op when inherited from the parent
+    gens.prepare(job.leaf_bits * job.batch_size)  # no-op when inherited from the parent
     values = np.frombuffer(task.values, dtype="<u8")
-    m = task.batch_size
+    m = job.batch_size
     count = len(values) // m
     encs: list[bytes] = []
     proofs: list[bytes] = []
@@ -140,10 +151,7 @@ def _prove_ranges(task: _RangeTask) -> tuple[list[bytes], list[bytes]]:
             int.from_bytes(task.blindings[(b * m + i) * 32 : (b * m + i + 1) * 32], "big")
             for i in range(m)
         ]
-        t = leaf_transcript(
-            task.statement_digest, task.epoch, task.asset, task.first_batch + b, task.padded
-        )
-        proof, V = bp.prove(gens, vals, bls, task.leaf_bits, t)
+        proof, V = bp.prove(gens, vals, bls, job.leaf_bits, job.transcript(job.first_batch + b))
         encs.extend(group.encode(v) for v in V)
         proofs.append(proof.to_bytes(group))
     return encs, proofs
@@ -233,14 +241,16 @@ def prove_epoch(
             stop = min(start + per_task, padded)
             tasks.append(
                 _RangeTask(
-                    curve,
-                    statement.leaf_bits,
-                    digest,
-                    epoch,
-                    asset,
-                    padded,
-                    start // batch_size,
-                    batch_size,
+                    _Batches(
+                        curve,
+                        statement.leaf_bits,
+                        digest,
+                        epoch,
+                        asset,
+                        padded,
+                        start // batch_size,
+                        batch_size,
+                    ),
                     col[start:stop].tobytes(),
                     bytes(blind[(a * padded + start) * 32 : (a * padded + stop) * 32]),
                 )
@@ -252,12 +262,12 @@ def prove_epoch(
     range_proofs: list[list[bytes]] = [[b""] * batches for _ in assets]
     done = 0
     for i, (encs, proofs) in run_ordered(_prove_ranges, tasks, workers):
-        task = tasks[i]
-        a = assets.index(task.asset)
-        start = task.first_batch * batch_size
+        job = tasks[i].batches
+        a = assets.index(job.asset)
+        start = job.first_batch * batch_size
         for j, enc in enumerate(encs):
             commitments[start + j, a * ps : (a + 1) * ps] = np.frombuffer(enc, dtype=np.uint8)
-        range_proofs[a][task.first_batch : task.first_batch + len(proofs)] = proofs
+        range_proofs[a][job.first_batch : job.first_batch + len(proofs)] = proofs
         done += len(proofs)
         if progress:
             progress("range proofs", done, batches * k)
@@ -318,35 +328,29 @@ def prove_epoch(
 
 @dataclass(frozen=True)
 class _VerifyTask:
-    curve: str
-    leaf_bits: int
-    statement_digest: bytes
-    epoch: str
-    asset: str
-    padded: int
-    first_batch: int
-    batch_size: int
+    batches: _Batches
     commitments: bytes  # encodings, batch_size per batch
     proofs: bytes
 
 
 def _verify_ranges(task: _VerifyTask) -> str | None:
     """Worker: batch-verify consecutive range proofs; None, or the first failure."""
-    group = get_group(task.curve)
+    job = task.batches
+    group = get_group(job.curve)
     gens = generators(group)
     ps = group.point_size
-    m = task.batch_size
-    size = bp.proof_size(group, task.leaf_bits, m)
+    m = job.batch_size
+    size = bp.proof_size(group, job.leaf_bits, m)
     count = len(task.proofs) // size
     items = []
     decoded = []
     for b in range(count):
-        batch = task.first_batch + b
+        batch = job.first_batch + b
         leaves = f"leaves {batch * m}–{batch * m + m - 1}"
-        where = f"rangeproofs.bin: asset {task.asset} batch {batch} ({leaves})"
+        where = f"rangeproofs.bin: asset {job.asset} batch {batch} ({leaves})"
         try:
             proof = bp.RangeProof.from_bytes(
-                task.proofs[b * size : (b + 1) * size], group, task.leaf_bits, m
+                task.proofs[b * size : (b + 1) * size], group, job.leaf_bits, m
             )
             V = [
                 group.decode(task.commitments[(b * m + i) * ps : (b * m + i + 1) * ps])
@@ -355,16 +359,14 @@ def _verify_ranges(task: _VerifyTask) -> str | None:
         except ZkSolvencyError as exc:
             return f"{where}: {exc}"
         decoded.append((where, proof, V, batch))
-        t = leaf_transcript(task.statement_digest, task.epoch, task.asset, batch, task.padded)
-        items.append((proof, V, task.leaf_bits, t))
+        items.append((proof, V, job.leaf_bits, job.transcript(batch)))
     try:
         bp.batch_verify(gens, items)
         return None
     except VerificationError:
         pass
     for where, proof, V, batch in decoded:  # find the culprit
-        t = leaf_transcript(task.statement_digest, task.epoch, task.asset, batch, task.padded)
-        if not bp.is_valid(gens, proof, V, task.leaf_bits, t):
+        if not bp.is_valid(gens, proof, V, job.leaf_bits, job.transcript(batch)):
             return f"{where}: range proof does not verify"
     return "rangeproofs.bin: batch verification failed"
 
@@ -462,14 +464,16 @@ def verify_bundle(
             last = min(first + VERIFY_BATCHES_PER_TASK, batches)
             tasks.append(
                 _VerifyTask(
-                    b.curve,
-                    b.statement.leaf_bits,
-                    b.statement_digest,
-                    b.epoch,
-                    asset,
-                    p,
-                    first,
-                    b.batch_size,
+                    _Batches(
+                        b.curve,
+                        b.statement.leaf_bits,
+                        b.statement_digest,
+                        b.epoch,
+                        asset,
+                        p,
+                        first,
+                        b.batch_size,
+                    ),
                     col[first * b.batch_size : last * b.batch_size].tobytes(),
                     proofs[(a * batches + first) * size : (a * batches + last) * size].tobytes(),
                 )

@@ -12,6 +12,7 @@ keys and no spaces; digest = SHA-256("zksolvency/statement/v1" ‖ canonical).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -69,14 +70,7 @@ class Statement:
         if len(set(names)) != len(names):
             raise InputError("liabilities: an asset column appears twice")
         if self.assets is None:
-            return Statement(
-                self.name,
-                self.version,
-                self.relation,
-                self.leaf_bits,
-                self.solvency_bits,
-                tuple(Asset(n, None) for n in names),
-            )
+            return dataclasses.replace(self, assets=tuple(Asset(n, None) for n in names))
         pinned = self.asset_names
         if set(names) != set(pinned):
             missing = sorted(set(pinned) - set(names))
@@ -90,14 +84,7 @@ class Statement:
                 f"liabilities: asset columns do not match the statement ({'; '.join(parts)})"
             )
         by_name = {a.name: a for a in self.assets}
-        return Statement(
-            self.name,
-            self.version,
-            self.relation,
-            self.leaf_bits,
-            self.solvency_bits,
-            tuple(by_name[n] for n in names),
-        )
+        return dataclasses.replace(self, assets=tuple(by_name[n] for n in names))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -87,6 +87,32 @@ def fixed_points(
     return [table.points[i] for i in fixed_indices(table, scalars, indices)]
 
 
+class TablelessFixedBases:
+    """``precompute`` / ``msm_fixed`` for backends without fixed-base tables
+    (mixed into their classes): the bases are kept as a list and ``msm_fixed``
+    is one ``msm`` over them and the extra points."""
+
+    def precompute(self, points: Sequence[Point]) -> ListBases:
+        return ListBases(points)
+
+    def msm_fixed(
+        self,
+        table: FixedBases,
+        scalars: Sequence[int],
+        extra_scalars: Sequence[int] = (),
+        extra_points: Sequence[Point] = (),
+        *,
+        indices: Sequence[int] | None = None,
+    ) -> Point:
+        if not isinstance(table, ListBases):
+            raise ParameterError("msm_fixed: table was not made by this backend")
+        if len(extra_scalars) != len(extra_points):
+            raise ParameterError("msm_fixed: extra scalars and points differ in length")
+        points = fixed_points(table, scalars, indices) + list(extra_points)
+        msm = self.msm  # type: ignore[attr-defined]  # provided by the backend class
+        return msm(list(scalars) + list(extra_scalars), points)
+
+
 @runtime_checkable
 class Group(Protocol):
     """A cyclic group of prime order, written additively."""

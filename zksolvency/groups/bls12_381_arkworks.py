@@ -17,7 +17,7 @@ from py_arkworks_bls12381 import G1Point, Scalar
 
 from zksolvency.errors import FormatError, ParameterError
 from zksolvency.groups import bls12_381 as bls
-from zksolvency.groups.base import ListBases, fixed_points
+from zksolvency.groups.base import TablelessFixedBases
 
 _R = bls.ORDER
 _IDENTITY = G1Point.identity()
@@ -51,7 +51,7 @@ def _parse(data: bytes) -> G1Point:
         raise FormatError("bls12_381 point: not on the curve") from None
 
 
-class Bls12381Arkworks:
+class Bls12381Arkworks(TablelessFixedBases):
     """BLS12-381 G1 on arkworks: the fast backend."""
 
     curve = bls.CURVE
@@ -93,25 +93,6 @@ class Bls12381Arkworks:
                 acc = acc + p * _scalar(k)
             return acc
         return G1Point.multiexp_unchecked(list(points), [_scalar(k) for k in scalars])
-
-    def precompute(self, points: Sequence[G1Point]) -> ListBases:
-        return ListBases(points)
-
-    def msm_fixed(
-        self,
-        table: ListBases,
-        scalars: Sequence[int],
-        extra_scalars: Sequence[int] = (),
-        extra_points: Sequence[G1Point] = (),
-        *,
-        indices: Sequence[int] | None = None,
-    ) -> G1Point:
-        if not isinstance(table, ListBases):
-            raise ParameterError("msm_fixed: table was not made by this backend")
-        if len(extra_scalars) != len(extra_points):
-            raise ParameterError("msm_fixed: extra scalars and points differ in length")
-        points = fixed_points(table, scalars, indices) + list(extra_points)
-        return self.msm(list(scalars) + list(extra_scalars), points)
 
     # -- encoding ---------------------------------------------------------------
     def encode(self, a: G1Point) -> bytes:

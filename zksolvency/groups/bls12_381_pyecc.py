@@ -24,14 +24,14 @@ from py_ecc.fields import optimized_bls12_381_FQ as FQ
 
 from zksolvency.errors import FormatError, ParameterError
 from zksolvency.groups import bls12_381 as bls
-from zksolvency.groups.base import ListBases, fixed_points
+from zksolvency.groups.base import TablelessFixedBases
 
 Projective = tuple[FQ, FQ, FQ]
 
 _R = bls.ORDER
 
 
-class Bls12381PyEcc:
+class Bls12381PyEcc(TablelessFixedBases):
     """BLS12-381 G1 on py_ecc (reference)."""
 
     curve = bls.CURVE
@@ -71,25 +71,6 @@ class Bls12381PyEcc:
         for k, p in zip(scalars, points, strict=True):
             acc = ecc.add(acc, self.mul(k, p))
         return acc
-
-    def precompute(self, points: Sequence[Projective]) -> ListBases:
-        return ListBases(points)
-
-    def msm_fixed(
-        self,
-        table: ListBases,
-        scalars: Sequence[int],
-        extra_scalars: Sequence[int] = (),
-        extra_points: Sequence[Projective] = (),
-        *,
-        indices: Sequence[int] | None = None,
-    ) -> Projective:
-        if not isinstance(table, ListBases):
-            raise ParameterError("msm_fixed: table was not made by this backend")
-        if len(extra_scalars) != len(extra_points):
-            raise ParameterError("msm_fixed: extra scalars and points differ in length")
-        points = fixed_points(table, scalars, indices) + list(extra_points)
-        return self.msm(list(scalars) + list(extra_scalars), points)
 
     def encode(self, a: Projective) -> bytes:
         return compress_G1(a).to_bytes(bls.POINT_SIZE, "big")

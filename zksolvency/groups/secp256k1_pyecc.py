@@ -12,7 +12,7 @@ from py_ecc.secp256k1 import secp256k1 as ecc
 
 from zksolvency.errors import FormatError, ParameterError
 from zksolvency.groups import secp256k1 as sec
-from zksolvency.groups.base import ListBases, fixed_points
+from zksolvency.groups.base import TablelessFixedBases
 
 Affine = tuple[int, int] | None
 
@@ -24,7 +24,7 @@ def _to_affine(j: tuple[int, int, int]) -> Affine:
     return (x, y)
 
 
-class Secp256k1PyEcc:
+class Secp256k1PyEcc(TablelessFixedBases):
     """secp256k1 on py_ecc (reference)."""
 
     curve = sec.CURVE
@@ -70,21 +70,6 @@ class Secp256k1PyEcc:
             if k and p is not None:
                 acc = ecc.jacobian_add(acc, ecc.jacobian_multiply(ecc.to_jacobian(p), k))
         return _to_affine(acc)
-
-    def precompute(self, points: Sequence[Affine]) -> ListBases:
-        return ListBases(points)
-
-    def msm_fixed(
-        self,
-        table: ListBases,
-        scalars: Sequence[int],
-        extra_scalars: Sequence[int] = (),
-        extra_points: Sequence[Affine] = (),
-        *,
-        indices: Sequence[int] | None = None,
-    ) -> Affine:
-        pts = fixed_points(table, scalars, indices)
-        return self.msm(list(scalars) + list(extra_scalars), pts + list(extra_points))
 
     def encode(self, a: Affine) -> bytes:
         return sec.IDENTITY_ENCODING if a is None else sec.compress(*a)
