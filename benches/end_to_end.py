@@ -69,7 +69,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -84,12 +83,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+# Run as `python benches/end_to_end.py`: make the sibling `_common` importable from any cwd.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, atomic_write, atomic_write_text, cpu_model, source_state
+
 ASSET_NAMES = ("BTC", "ETH", "USDT", "SOL", "XRP", "ADA", "DOGE", "DOT", "LTC", "TRX")
 BALANCE_BITS = 40
 MIB = 1024 * 1024
@@ -122,35 +125,6 @@ def log(msg: str) -> None:
 
 
 # -- environment ---------------------------------------------------------------------
-def cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown"
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "model name":
-            return value.strip()
-    return platform.processor() or "unknown"
-
-
-def source_state() -> dict[str, str | None]:
-    """Git HEAD and a digest of the package sources (others may edit them mid-run)."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "zksolvency").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        head = None
-    return {"git_head": head, "sources_sha256": digest.hexdigest()[:16]}
-
-
 def environment() -> dict[str, Any]:
     try:
         version = importlib.metadata.version("zksolvency")
@@ -782,16 +756,6 @@ def inclusion_markdown(records: Sequence[dict[str, Any]]) -> str:
 
 
 # -- output --------------------------------------------------------------------------
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """write(tmp) into a temporary file beside ``path``, then rename it over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def append_json(path: Path, record: dict[str, Any]) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     if path.exists():
@@ -800,7 +764,7 @@ def append_json(path: Path, record: dict[str, Any]) -> list[dict[str, Any]]:
             raise SystemExit(f"{path}: expected a JSON list")
     records.append(record)
     text = json.dumps(records, indent=2) + "\n"
-    atomic_write(path, lambda tmp: tmp.write_text(text))
+    atomic_write_text(path, text)
     return records
 
 
@@ -834,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         record["elapsed_s"] = round(time.perf_counter() - start, 1)
         records = append_json(args.out / "inclusion.json", record)
         md = inclusion_markdown(records)
-        atomic_write(args.out / "inclusion.md", lambda tmp: tmp.write_text(md))
+        atomic_write_text(args.out / "inclusion.md", md)
         print(INCLUSION_NOTE)
         print(
             f"{record['padded_leaves']} padded leaves ({record['levels']} levels), "
@@ -849,7 +813,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     record["elapsed_s"] = round(time.perf_counter() - start, 1)
     records = append_json(args.out / "end_to_end.json", record)
     md = end_to_end_markdown(records)
-    atomic_write(args.out / "end_to_end.md", lambda tmp: tmp.write_text(md))
+    atomic_write_text(args.out / "end_to_end.md", md)
     plotted = plot_end_to_end(records, args.out / "end_to_end.png")
     print(md_line(MD_COLUMNS))
     print(md_line(md_row(record)))

@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
-import hashlib
 import importlib.metadata
 import json
 import math
@@ -54,7 +53,6 @@ import os
 import platform
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -63,6 +61,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+# Run as `python benches/msm.py`: make the sibling `_common` importable from any cwd.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import atomic_write_text, cpu_model, source_state
 
 from zksolvency import bench
 from zksolvency.groups import bls12_381_arkworks as ark
@@ -312,18 +315,6 @@ def bls_sweep(log: Callable[[str], None]) -> dict[str, Any]:
 
 
 # -- report ----------------------------------------------------------------------------
-def cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown"
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "model name":
-            return value.strip()
-    return platform.processor() or "unknown"
-
-
 def library_constants() -> dict[str, Any]:
     """The thresholds in force (read, whatever the library currently defines)."""
     out: dict[str, Any] = {
@@ -341,24 +332,6 @@ def library_constants() -> dict[str, Any]:
     }
     out["bls12_381_arkworks.MULTIEXP_MIN_TERMS"] = ark.MULTIEXP_MIN_TERMS
     return out
-
-
-def source_state() -> dict[str, str | None]:
-    """Git HEAD and a digest of the package sources measured (others edit them too)."""
-    root = Path(cc.__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    for path in sorted((root / "zksolvency").rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        head = None
-    return {"git_head": head, "sources_sha256": digest.hexdigest()[:16]}
 
 
 def header(pinned: bool, load: Sequence[float]) -> dict[str, Any]:
@@ -525,16 +498,6 @@ def markdown(head: dict[str, Any], secp: dict[str, Any], bls: dict[str, Any]) ->
     return "\n".join(lines)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write beside ``path`` under a temporary name, then rename over it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -558,8 +521,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = markdown(head, secp, bls)
     args.out.mkdir(parents=True, exist_ok=True)
     doc = {"header": head, "secp256k1": secp, "bls12_381": bls}
-    atomic_write(args.out / "msm.json", json.dumps(doc, indent=2) + "\n")
-    atomic_write(args.out / "msm.md", report)
+    atomic_write_text(args.out / "msm.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write_text(args.out / "msm.md", report)
     print()
     print(report)
     cross = secp["crossover_scalar_vs_pippenger"]

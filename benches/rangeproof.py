@@ -16,10 +16,10 @@ What is measured (all through :func:`zksolvency.bench.rangeproof`, medians):
   importable, for every n of the sweep it accepts: its inner-product argument
   asserts that n is a power of two (1 … 128 work; 7, 24, 48, 63 panic), so all
   of {8, 16, 32, 64}. The script prints zkbp time / our time for m = 1 (above
-  1: we are faster). This uses :func:`zkbp_rangeproof` below, not
-  :func:`zksolvency.bench.zkbp_rangeproof`: zkbp 0.1.5's ``commit`` and
-  ``range_proof_single`` take the value as a 32-bit signed int, and the
-  library helper draws v < 2^min(n, 63), which overflows for n ≥ 32.
+  1: we are faster). Measured by :func:`zksolvency.bench.zkbp_rangeproof`,
+  which draws values v < 2^min(n, 31): zkbp 0.1.5's ``commit`` and
+  ``range_proof_single`` take the value as a 32-bit signed int (a
+  Bulletproof's cost does not depend on v).
 
 Every measurement runs in a fresh process (``spawn``), one at a time, pinned
 to one core (``one_core()`` in the parent; children inherit the affinity and
@@ -67,16 +67,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import multiprocessing
 import os
 import platform
-import random
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -84,6 +80,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# Run as `python benches/rangeproof.py`: make the sibling `_common` importable from any cwd.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import atomic_write, atomic_write_text, cpu_model, source_state
 
 from zksolvency import bench
 
@@ -185,49 +186,9 @@ def run_case(case: Case) -> dict[str, Any]:
     return {"library": "zksolvency", "role": case.role, **result, "wall_s": elapsed(t0)}
 
 
-def zkbp_rangeproof(bits: int, runs: int) -> dict[str, Any] | None:
-    """:func:`zksolvency.bench.zkbp_rangeproof` with values v < 2^min(n, 31).
-
-    zkbp 0.1.5 converts the value to an i32 (``OverflowError`` from 2^31 on).
-    A Bulletproof's cost does not depend on v (the prover always commits to n
-    bits), so the smaller values change no timing. Back to the library helper
-    once it draws values zkbp accepts.
-    """
-    try:
-        import zkbp  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    gh = zkbp.gen_GH()
-    rng = random.SystemRandom()
-    prove_t: list[float] = []
-    verify_t: list[float] = []
-    proof = b""
-    for _ in range(runs):
-        v = rng.randrange(1 << min(bits, 31))
-        r = zkbp.gen_r()
-        cm = zkbp.commit(v, r, gh)
-        t = time.perf_counter()
-        proof = zkbp.range_proof_single(n_bit=bits, val=v, gh=gh, r=r)
-        prove_t.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        ok = zkbp.range_proof_single_verify(proof, bits, gh, cm)
-        verify_t.append(time.perf_counter() - t)
-        if not ok:
-            raise RuntimeError("zkbp rejected its own proof")
-    return {
-        "library": "zkbp",
-        "curve": zkbp.curve_name(),
-        "bits": bits,
-        "values": 1,
-        "prove_ms": round(statistics.median(prove_t) * 1e3, 3),
-        "verify_ms": round(statistics.median(verify_t) * 1e3, 3),
-        "proof_bytes": len(proof),
-    }
-
-
 def run_zkbp(bits: int, runs: int) -> dict[str, Any]:
     t0 = time.perf_counter()
-    result = in_fresh_process(zkbp_rangeproof, bits, runs)
+    result = in_fresh_process(bench.zkbp_rangeproof, bits, runs)
     if result is None:  # importable in the parent but not in the child: a broken install
         raise RuntimeError("zkbp became unimportable in the benchmark process")
     return {**result, "role": "comparison", "backend": "zkbp", "runs": runs, "wall_s": elapsed(t0)}
@@ -238,18 +199,6 @@ def elapsed(t0: float) -> float:
 
 
 # -- header ------------------------------------------------------------------------
-def cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown"
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "model name":
-            return value.strip()
-    return platform.processor() or "unknown"
-
-
 def versions(names: Sequence[str]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name in names:
@@ -258,24 +207,6 @@ def versions(names: Sequence[str]) -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-def source_state() -> dict[str, str | None]:
-    """Git HEAD and a digest of the package sources (others may edit them mid-run)."""
-    root = Path(bench.__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted((root / "zksolvency").rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        head = None
-    return {"git_head": head, "sources_sha256": digest.hexdigest()[:16]}
 
 
 def header(quick: bool, pinned: bool, load: Sequence[float]) -> dict[str, Any]:
@@ -387,17 +318,6 @@ def markdown(head: dict[str, Any], results: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-# -- atomic outputs ------------------------------------------------------------------
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """write(tmp) into a temporary file beside ``path``, then rename it over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def plot(results: Sequence[dict[str, Any]], path: Path) -> bool:
     """Prove and verify ms against m (log-log) per curve and n; False without matplotlib."""
     if importlib.util.find_spec("matplotlib") is None:
@@ -446,10 +366,8 @@ def write_outputs(out: Path, head: dict[str, Any], results: list[dict[str, Any]]
     out.mkdir(parents=True, exist_ok=True)
     table = markdown(head, results)
     doc = {"header": {**head, "zkbp_ratios": ratios(results)}, "results": results}
-    atomic_write(
-        out / "rangeproof.json", lambda tmp: tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    )
-    atomic_write(out / "rangeproof.md", lambda tmp: tmp.write_text(table))
+    atomic_write_text(out / "rangeproof.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write_text(out / "rangeproof.md", table)
     if not plot(results, out / "rangeproof.png"):
         print("matplotlib not importable: no plot written")
     return table
