@@ -12,6 +12,8 @@ import contextlib
 import json
 import os
 import random
+import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -320,8 +322,6 @@ def _inclusion(
         (tmp / "index.json").write_text(json.dumps(index, sort_keys=True, indent=0) + "\n")
         os.rename(tmp, out)
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return len(proofs)
@@ -551,11 +551,14 @@ def _demo(users: int, out: Path, workers: int | None) -> None:
         f"[bold]4. inclusion[/]: {who} is counted with "
         f"{', '.join(f'{a}={v}' for a, v in result.balances.items())} → {proof_path}"
     )
+    exe = "zksolvency" if shutil.which("zksolvency") else sys.argv[0]
     console.print(
         "\nTry it yourself:\n"
-        f"  zksolvency verify {bundle_dir}\n"
-        f"  zksolvency inspect {bundle_dir}\n"
-        f"  zksolvency verify-inclusion {proof_path} --bundle {bundle_dir}"
+        f"  {exe} verify {bundle_dir}\n"
+        f"  {exe} inspect {bundle_dir}\n"
+        f"  {exe} verify-inclusion {proof_path} --bundle {bundle_dir}",
+        markup=False,
+        soft_wrap=True,
     )
 
 
