@@ -322,3 +322,29 @@ def test_statement_needs_at_least_one_asset() -> None:
 
     with pytest.raises(InputError, match="no asset columns"):
         load_statement().bind([])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # the same statement, nested the way a TOML file is: a second encoding
+        lambda m: m.__setitem__(
+            "statement",
+            {
+                "statement": {k: v for k, v in m["statement"].items() if k != "assets"},
+                "assets": m["statement"]["assets"],
+            },
+        ),
+        # the same length as a float: a second encoding
+        lambda m: m["files"]["solvency.bin"].__setitem__(
+            "bytes", float(m["files"]["solvency.bin"]["bytes"])
+        ),
+    ],
+    ids=["nested-statement", "float-size"],
+)
+def test_manifest_has_one_encoding(written: Path, edit) -> None:
+    m = json.loads((written / "manifest.json").read_text())
+    edit(m)
+    (written / "manifest.json").write_bytes(canonical_json(m) + b"\n")
+    with pytest.raises(FormatError):
+        verify_bundle(written, workers=1)

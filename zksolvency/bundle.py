@@ -293,6 +293,8 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
         statement = statement_from_dict(m["statement"], f"{MANIFEST}: statement")
     except ZkSolvencyError as exc:
         raise FormatError(str(exc)) from None
+    if m["statement"] != statement.to_dict():
+        raise FormatError(f"{MANIFEST}: statement is not in its canonical form")
     digest = _hex(m["statement_digest"], 32, "statement_digest")
     if statement.is_generic:
         raise FormatError(f"{MANIFEST}: statement has no assets")
@@ -361,7 +363,8 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
         entry = files[name]
         if not isinstance(entry, dict) or set(entry) != {"bytes", "sha256"}:
             raise FormatError(f"{MANIFEST}: files[{name}] must have exactly 'bytes' and 'sha256'")
-        if entry["bytes"] != expected[name]:
+        size = entry["bytes"]
+        if not isinstance(size, int) or isinstance(size, bool) or size != expected[name]:
             raise FormatError(
                 f"{MANIFEST}: files[{name}].bytes is not the size the parameters imply"
             )
