@@ -262,7 +262,8 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
         raise FormatError(f"{MANIFEST}: cannot read ({exc.strerror})") from None
     try:
         m = json.loads(raw.decode("utf-8"), object_pairs_hook=_reject_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError also covers integer literals past Python's 4300-digit limit
         raise FormatError(f"{MANIFEST}: not valid JSON ({exc})") from None
     if not isinstance(m, dict):
         raise FormatError(f"{MANIFEST}: not a JSON object")
@@ -289,6 +290,10 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
     epoch = m["epoch"]
     if not isinstance(epoch, str) or not epoch:
         raise FormatError(f"{MANIFEST}: epoch must be a non-empty string")
+    try:
+        epoch.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FormatError(f"{MANIFEST}: epoch is not valid Unicode") from None
     try:
         statement = statement_from_dict(m["statement"], f"{MANIFEST}: statement")
     except ZkSolvencyError as exc:
@@ -324,6 +329,7 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
         v = reserves.get(a)
         if (
             not isinstance(v, str)
+            or not 0 < len(v) <= 40  # reserves are < 2^128: refused before int()
             or not v.isdigit()
             or (len(v) > 1 and v[0] == "0")
             or not v.isascii()

@@ -35,6 +35,7 @@ from zksolvency.pedersen import generators
 FORMAT = "zksolvency-inclusion/v1"
 MAX_PROOF_BYTES = 1 << 16
 MAX_LEVELS = 30
+MAX_DIGITS = 40  # balances are < 2^64: longer numbers are refused before int()
 _KEYS = {
     "assets",
     "balances",
@@ -81,6 +82,17 @@ class InclusionProof:
         )
 
 
+def _text(value: Any, where: str) -> str:
+    """A non-empty string that encodes to UTF-8 (no lone surrogates)."""
+    if not isinstance(value, str) or not value:
+        raise FormatError(f"inclusion proof: {where} must be a non-empty string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FormatError(f"inclusion proof: {where} is not valid Unicode") from None
+    return value
+
+
 def _b64(value: Any, where: str) -> bytes:
     if not isinstance(value, str):
         raise FormatError(f"inclusion proof: {where} must be a base64 string")
@@ -99,7 +111,8 @@ def parse(data: bytes) -> InclusionProof:
         raise FormatError(f"inclusion proof: {len(data)} bytes exceeds {MAX_PROOF_BYTES}")
     try:
         obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError also covers integer literals past Python's 4300-digit limit
         raise FormatError(f"inclusion proof: not valid JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise FormatError("inclusion proof: not a JSON object")
@@ -114,8 +127,7 @@ def parse(data: bytes) -> InclusionProof:
     if curve not in CURVES:
         raise FormatError(f"inclusion proof: unknown curve {curve!r}")
     for key in ("epoch", "user_id"):
-        if not isinstance(obj[key], str) or not obj[key]:
-            raise FormatError(f"inclusion proof: {key} must be a non-empty string")
+        _text(obj[key], key)
     assets = obj["assets"]
     balances = obj["balances"]
     if (
@@ -127,10 +139,13 @@ def parse(data: bytes) -> InclusionProof:
         raise FormatError("inclusion proof: assets must be a list of distinct names")
     if not isinstance(balances, list) or len(balances) != len(assets):
         raise FormatError("inclusion proof: one balance per asset is required")
+    for a in assets:
+        _text(a, "asset name")
     values = []
     for a, v in zip(assets, balances, strict=True):
         if (
             not isinstance(v, str)
+            or not 0 < len(v) <= MAX_DIGITS
             or not v.isascii()
             or not v.isdigit()
             or (len(v) > 1 and v[0] == "0")
