@@ -606,9 +606,8 @@ def test_inclusion_parse_deep_nesting(default_recursion_limit: None) -> None:
 def test_inclusion_lone_surrogate(small, key: str) -> None:
     obj = json.loads(small[1][0])
     obj[key] = "\ud800"
-    with pytest.raises((FormatError, VerificationError)):
-        parsed = inclusion.parse(canonical_json(obj) + b"\n")
-        inclusion.verify(parsed, root=parsed.root)
+    with pytest.raises(FormatError, match="not valid Unicode"):
+        inclusion.parse(canonical_json(obj) + b"\n")
 
 
 def test_manifest_huge_integer_literal(copy: Path) -> None:
