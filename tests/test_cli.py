@@ -818,3 +818,12 @@ def test_demo(tmp_path: Path) -> None:
     assert info["assets"] == ["BTC", "ETH", "USDT"]
     again = run("demo", "--out", out)
     one_line(again, 2, str(out), "already exists")
+
+
+def test_inclusion_proof_files_are_owner_only(tmp_path: Path) -> None:
+    """An inclusion proof holds a user ID and balances: written with mode 0600."""
+    import zksolvency.cli as cli
+
+    out = tmp_path / "p.json"
+    cli._atomic_write(out, b"{}\n")
+    assert out.stat().st_mode & 0o777 == 0o600

@@ -314,12 +314,14 @@ def _inclusion(
         _atomic_write(out, proofs[0].to_json())
         return 1
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    tmp.mkdir()
+    tmp.mkdir(mode=0o700)  # proofs hold user IDs and balances: owner-only
     try:
         for i, p in enumerate(proofs):
-            (tmp / f"{i:08d}.json").write_bytes(p.to_json())
+            _write_private(tmp / f"{i:08d}.json", p.to_json())
         index = {p.user_id: f"{i:08d}.json" for i, p in enumerate(proofs)}
-        (tmp / "index.json").write_text(json.dumps(index, sort_keys=True, indent=0) + "\n")
+        _write_private(
+            tmp / "index.json", (json.dumps(index, sort_keys=True, indent=0) + "\n").encode()
+        )
         os.rename(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -327,10 +329,18 @@ def _inclusion(
     return len(proofs)
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
-        with open(tmp, "xb") as f:
+        # an inclusion proof holds a user ID and balances: owner-only, like the secret
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
