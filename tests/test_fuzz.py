@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
+from conftest import ASSETS, EPOCH, MASTER, small_exchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,9 +53,6 @@ BACKENDS = [
 ]
 FAST = [("secp256k1", "coincurve"), ("bls12_381", "arkworks")]
 RANGE_PARAMS = [(8, 1), (16, 2), (64, 3)]
-ASSETS = ["BTC", "ETH"]
-EPOCH = "2026-11"
-MASTER = bytes(range(1, 33))
 SCALES = [pytest.param(1, id="x1"), pytest.param(10, id="x10", marks=pytest.mark.slow)]
 #: examples per property at scale 1; py_ecc's BLS12-381 subgroup check costs ~20 ms
 EXAMPLES = {"point": 150, "point_pyecc_bls": 40, "scalar": 300, "rangeproof": 100}
@@ -308,12 +305,7 @@ def test_range_proof_from_bytes(curve: str, backend: str, n: int, m: int, scale:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes]]:
     """A 16-leaf bundle (10 users) and three users' inclusion proofs."""
-    rnd = random.Random(7)
-    users = [f"user-{i}" for i in range(10)]
-    balances = np.array(
-        [[rnd.randrange(10**8), rnd.randrange(10**12)] for _ in users], dtype=np.uint64
-    )
-    reserves = {a: int(balances[:, i].sum(dtype=object)) + 1000 for i, a in enumerate(ASSETS)}
+    users, balances, reserves = small_exchange(10, 7)
     st_ = load_statement().bind(ASSETS)
     proof = prove_epoch(
         st_, users, balances, reserves, MASTER, EPOCH, min_leaves=16, batch_size=4, workers=1

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ASSETS, EPOCH, MASTER, small_exchange
 
 from zksolvency import bulletproofs as bp
 from zksolvency import bundle, inclusion
@@ -28,23 +28,13 @@ from zksolvency.solvency import (
     verify_bundle,
 )
 
-ASSETS = ["BTC", "ETH"]
-EPOCH = "2026-11"
-MASTER = bytes(range(1, 33))
 REJECTED = (FormatError, VerificationError)
 GROUP = get_group("secp256k1")
 GENS = generators(GROUP)
 Q = GROUP.order
 
 
-def _exchange(n: int = 10, seed: int = 1) -> tuple[list[str], np.ndarray, dict[str, int]]:
-    rnd = random.Random(seed)
-    users = [f"user-{i}" for i in range(n)]
-    balances = np.array(
-        [[rnd.randrange(10**8), rnd.randrange(10**12)] for _ in users], dtype=np.uint64
-    )
-    reserves = {a: int(balances[:, i].sum(dtype=object)) + 1000 for i, a in enumerate(ASSETS)}
-    return users, balances, reserves
+_exchange = small_exchange
 
 
 def _prove(users, balances, reserves, epoch=EPOCH, master=MASTER) -> EpochProof:

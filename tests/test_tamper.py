@@ -14,17 +14,14 @@ import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
 import pytest
+from conftest import ASSETS, EPOCH, MASTER, small_exchange
 
 from zksolvency import bundle, inclusion
 from zksolvency.circuits import load_statement
 from zksolvency.errors import FormatError, VerificationError
 from zksolvency.solvency import prove_epoch, verify_bundle
 
-ASSETS = ["BTC", "ETH"]
-EPOCH = "2026-11"
-MASTER = bytes(range(1, 33))
 USERS = 64
 REJECTED = (FormatError, VerificationError)
 SEED = 20261121
@@ -35,12 +32,7 @@ BINARY_SAMPLE = {bundle.LEAVES: 900, bundle.RANGEPROOFS: 900}
 @pytest.fixture(scope="module")
 def honest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     """One 64-user, 2-asset bundle (64 leaves, batches of 16) and one user's inclusion proof."""
-    rnd = random.Random(SEED)
-    users = [f"user-{i}" for i in range(USERS)]
-    balances = np.array(
-        [[rnd.randrange(10**8), rnd.randrange(10**12)] for _ in users], dtype=np.uint64
-    )
-    reserves = {a: int(balances[:, i].sum(dtype=object)) + 1000 for i, a in enumerate(ASSETS)}
+    users, balances, reserves = small_exchange(USERS, SEED)
     st = load_statement().bind(ASSETS)
     proof = prove_epoch(
         st, users, balances, reserves, MASTER, EPOCH, min_leaves=64, batch_size=16, workers=1
