@@ -330,20 +330,19 @@ def _inclusion(
 
 
 def _write_private(path: Path, data: bytes) -> None:
+    """Create ``path`` owner-only (an inclusion proof holds a user ID and
+    balances, like the secret) and write ``data`` durably."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
-        # an inclusion proof holds a user ID and balances: owner-only, like the secret
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        _write_private(tmp, data)
         os.rename(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
