@@ -610,10 +610,12 @@ def synthetic_leaves(
 
 
 def inclusion_only(args: argparse.Namespace) -> dict[str, Any]:
+    import numpy as np
+
     from zksolvency import inclusion as inc
     from zksolvency import tree as merkle
     from zksolvency.groups import get_group
-    from zksolvency.kdf import EpochSecrets
+    from zksolvency.kdf import EpochSecrets, liabilities_digest
 
     padded = args.leaves
     if padded < 2 or padded & (padded - 1):
@@ -627,10 +629,11 @@ def inclusion_only(args: argparse.Namespace) -> dict[str, Any]:
     group = get_group(curve)
     epoch = time.strftime("%Y-%m")
     master = secrets.token_bytes(32)
-    secrets_ = EpochSecrets(master, epoch, curve)
     rnd = random.SystemRandom()
     user_ids = [user_id(i) for i in range(users)]
     balances = [[rnd.getrandbits(BALANCE_BITS) for _ in assets] for _ in user_ids]
+    data = liabilities_digest(user_ids, assets, np.array(balances, dtype="<u8").reshape(-1, k))
+    secrets_ = EpochSecrets(master, epoch, curve, data)
 
     # Leaves: the same derivations as prove_epoch (users, then zero-valued padding).
     t0 = time.perf_counter()

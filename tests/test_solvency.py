@@ -18,7 +18,7 @@ from zksolvency import tree as merkle
 from zksolvency.circuits import canonical_json, load_statement
 from zksolvency.errors import FormatError, ProvingError, VerificationError
 from zksolvency.groups import get_group
-from zksolvency.kdf import EpochSecrets, seed_blinding
+from zksolvency.kdf import EpochSecrets, liabilities_digest, seed_blinding
 from zksolvency.pedersen import generators
 from zksolvency.solvency import (
     EpochProof,
@@ -136,7 +136,7 @@ def test_negative_leaf_lowering_the_total_is_rejected(honest, tmp_path: Path) ->
     can rebuild the tree and a valid solvency proof, but not the range proof."""
     proof, users, balances = honest
     ps = GROUP.point_size
-    secrets_ = EpochSecrets(MASTER, EPOCH, "secp256k1")
+    secrets_ = EpochSecrets(MASTER, EPOCH, "secp256k1", liabilities_digest(users, ASSETS, balances))
     slot = int(secrets_.leaf_order(users, proof.padded_leaves)[0])
     r = seed_blinding(secrets_.user_seed(users[0]), "BTC", Q)
     forged = proof.commitments.copy()

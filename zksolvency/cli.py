@@ -147,9 +147,22 @@ def prove(
     ] = None,
     leaves: Annotated[int, typer.Option(min=1, help="minimum padded leaf count")] = 1024,
     batch_size: Annotated[int, typer.Option(min=1, help="leaves per aggregated range proof")] = 16,
+    executor: Annotated[
+        str, typer.Option(help="'local' (process pool) or dask://HOST:PORT (a Dask scheduler)")
+    ] = "local",
+    workdir: Annotated[
+        Path | None,
+        typer.Option(help="checkpoint directory (default: OUT.work beside the bundle)"),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="continue an interrupted run from its checkpoint")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
 ) -> None:
-    """Prove solvency for one epoch and write the bundle (atomically)."""
+    """Prove solvency for one epoch and write the bundle (atomically).
+
+    Completed batches are checkpointed in the work directory; after a crash or
+    Ctrl-C, run the same command with --resume to continue."""
     with _errors():
         report = _prove(
             liabilities,
@@ -163,6 +176,13 @@ def prove(
             leaves,
             batch_size,
             quiet,
+            executor=executor,
+            workdir=workdir,
+            resume=resume,
+        )
+    if report["resumed_batches"]:
+        console.print(
+            f"resumed: {report['resumed_batches']} batches re-verified from the checkpoint"
         )
     console.print(
         f"proved {report['users']} users × {len(report['assets'])} assets "
@@ -183,9 +203,15 @@ def _prove(
     leaves: int,
     batch_size: int,
     quiet: bool,
+    *,
+    executor: str = "local",
+    workdir: Path | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
     from zksolvency import bundle
+    from zksolvency.checkpoint import default_workdir
     from zksolvency.circuits import load_statement
+    from zksolvency.executor import make_executor
     from zksolvency.groups import get_group
     from zksolvency.inputs import check_epoch, load_liabilities, load_reserves, read_secret
     from zksolvency.solvency import prove_epoch
@@ -198,23 +224,38 @@ def _prove(
     liab = load_liabilities(liabilities, st)
     res = load_reserves(reserves, liab.assets, epoch)
     master = read_secret(secret)
+    work = workdir or default_workdir(out)
+    if resume and not work.exists():
+        err_console.print(f"note: no checkpoint at {work}; starting from the beginning")
     start = time.perf_counter()
-    with _progress(_show_progress(quiet)) as progress:
-        proof = prove_epoch(
-            liab.statement,
-            liab.user_ids,
-            liab.balances,
-            res.totals,
-            master,
-            epoch,
-            curve=curve,
-            batch_size=batch_size,
-            min_leaves=leaves,
-            workers=workers,
-            progress=progress,
-        )
+    run = make_executor(executor, workers)
+    try:
+        with _progress(_show_progress(quiet)) as progress:
+            proof = prove_epoch(
+                liab.statement,
+                liab.user_ids,
+                liab.balances,
+                res.totals,
+                master,
+                epoch,
+                curve=curve,
+                batch_size=batch_size,
+                min_leaves=leaves,
+                executor=run,
+                workdir=work,
+                resume=resume,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        if work.exists():
+            err_console.print(f"checkpoint kept in {work}: rerun with --resume to continue")
+        raise
+    finally:
+        run.close()
     bundle.write(out, proof)
+    shutil.rmtree(work, ignore_errors=True)
     return {
+        "resumed_batches": proof.resumed_batches,
         "users": len(liab),
         "assets": liab.assets,
         "padded_leaves": proof.padded_leaves,

@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from zksolvency import bundle as bundle_mod
 from zksolvency import tree as merkle
 from zksolvency.circuits import canonical_json
 from zksolvency.errors import FormatError, InputError, VerificationError, ZkSolvencyError
 from zksolvency.groups import CURVES, get_group
-from zksolvency.kdf import EpochSecrets, seed_blinding, seed_salt
+from zksolvency.kdf import EpochSecrets, liabilities_digest, seed_blinding, seed_salt
 from zksolvency.pedersen import generators
 
 FORMAT = "zksolvency-inclusion/v1"
@@ -271,11 +273,17 @@ def make(
     for uid in wanted:
         if uid not in positions:
             raise InputError(f"user {uid!r} is not in the liabilities file")
-    secrets_ = EpochSecrets(master, b.epoch, b.curve)
+    secrets_ = EpochSecrets(
+        master, b.epoch, b.curve, liabilities_digest(user_ids, b.assets, np.asarray(balances))
+    )
     slots = secrets_.leaf_order(list(user_ids), b.padded_leaves)
     ids, cols = bundle_mod.read_leaves(b)
-    pts = [[group.decode(col[i].tobytes()) for i in range(b.padded_leaves)] for col in cols]
-    t = merkle.build(group, b.epoch, ids, pts)
+    comms = np.concatenate(cols, axis=1)
+
+    def decode(i: int, a: int, data: bytes) -> Any:
+        return group.decode(data)  # checked: the bundle may not be ours
+
+    t = merkle.build_encoded(group, b.epoch, np.ascontiguousarray(ids), comms, decode=decode)
     if t.root_hash != b.root_hash:
         raise VerificationError("bundle: leaves do not give the manifest's root")
     out = []

@@ -11,19 +11,28 @@ liabilities in that asset. docs/SPEC.md §11 gives the transcripts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from zksolvency import bulletproofs as bp
 from zksolvency import tree as merkle
+from zksolvency.checkpoint import Checkpoint
 from zksolvency.circuits import Statement
 from zksolvency.errors import ParameterError, ProvingError, VerificationError, ZkSolvencyError
-from zksolvency.executor import default_workers, run_ordered
+from zksolvency.executor import Executor, LocalExecutor
 from zksolvency.groups import get_group
-from zksolvency.kdf import EpochSecrets, seed_blinding, seed_salt
+from zksolvency.kdf import (
+    EpochSecrets,
+    NonceRng,
+    liabilities_digest,
+    lp,
+    seed_blinding,
+    seed_salt,
+)
 from zksolvency.pedersen import DEFAULT_DOMAIN, Generators, generators
 from zksolvency.transcript import Transcript
 
@@ -108,6 +117,8 @@ class EpochProof:
     solvency_proofs: list[bytes]  # [asset]
     root_hash: bytes
     root_commitments: list[bytes]
+    #: Batches reused from a checkpoint (not part of the bundle).
+    resumed_batches: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,16 +137,37 @@ class _Batches:
     def transcript(self, batch: int) -> Transcript:
         return leaf_transcript(self.statement_digest, self.epoch, self.asset, batch, self.padded)
 
+    def nonce_context(self, batch: int) -> bytes:
+        """Everything the batch's transcript binds, for :class:`NonceRng`."""
+        return b"".join(
+            [
+                b"leaf-range",
+                lp(self.curve.encode()),
+                self.statement_digest,
+                lp(self.epoch.encode()),
+                lp(self.asset.encode()),
+                self.padded.to_bytes(8, "big"),
+                batch.to_bytes(8, "big"),
+                self.leaf_bits.to_bytes(8, "big"),
+                self.batch_size.to_bytes(8, "big"),
+            ]
+        )
+
 
 @dataclass(frozen=True)
 class _RangeTask:
     batches: _Batches
     values: bytes  # uint64 little-endian per leaf
     blindings: bytes  # 32-byte big-endian per leaf
+    nonce_key: bytes
+    #: A checkpointed result to re-verify and reuse instead of proving again.
+    cached: bytes | None = None
 
 
-def _prove_ranges(task: _RangeTask) -> tuple[list[bytes], list[bytes]]:
-    """Worker: prove consecutive batches; returns (commitment encodings, proofs)."""
+def _prove_ranges(task: _RangeTask) -> tuple[bytes, bool]:
+    """Worker: prove consecutive batches. Returns (payload, reused) where the
+    payload is every leaf's commitment encoding followed by every proof, and
+    ``reused`` says a checkpointed payload was checked and kept."""
     job = task.batches
     group = get_group(job.curve)
     gens = generators(group)
@@ -143,18 +175,59 @@ def _prove_ranges(task: _RangeTask) -> tuple[list[bytes], list[bytes]]:
     values = np.frombuffer(task.values, dtype="<u8")
     m = job.batch_size
     count = len(values) // m
-    encs: list[bytes] = []
-    proofs: list[bytes] = []
-    for b in range(count):
-        vals = [int(v) for v in values[b * m : (b + 1) * m]]
-        bls = [
+    vals = [[int(v) for v in values[b * m : (b + 1) * m]] for b in range(count)]
+    bls = [
+        [
             int.from_bytes(task.blindings[(b * m + i) * 32 : (b * m + i + 1) * 32], "big")
             for i in range(m)
         ]
-        proof, V = bp.prove(gens, vals, bls, job.leaf_bits, job.transcript(job.first_batch + b))
+        for b in range(count)
+    ]
+    if task.cached is not None and _cached_is_valid(task, gens, vals, bls):
+        return task.cached, True
+    encs: list[bytes] = []
+    proofs: list[bytes] = []
+    for b in range(count):
+        batch = job.first_batch + b
+        witness = (
+            task.values[b * m * 8 : (b + 1) * m * 8] + task.blindings[b * m * 32 : (b + 1) * m * 32]
+        )
+        rng = NonceRng(task.nonce_key, job.nonce_context(batch), witness)
+        proof, V = bp.prove(gens, vals[b], bls[b], job.leaf_bits, job.transcript(batch), rng=rng)
         encs.extend(group.encode(v) for v in V)
         proofs.append(proof.to_bytes(group))
-    return encs, proofs
+    return b"".join(encs) + b"".join(proofs), False
+
+
+def _cached_is_valid(
+    task: _RangeTask, gens: Generators, vals: list[list[int]], bls: list[list[int]]
+) -> bool:
+    """A checkpointed payload is reused only if its commitments open to this
+    task's values and blindings and its proofs verify."""
+    job = task.batches
+    group = gens.group
+    ps = group.point_size
+    m = job.batch_size
+    count = len(vals)
+    size = bp.proof_size(group, job.leaf_bits, m)
+    data = task.cached or b""
+    if len(data) != count * (m * ps + size):
+        return False
+    items = []
+    try:
+        for b in range(count):
+            V = [gens.commit(v, r) for v, r in zip(vals[b], bls[b], strict=True)]
+            for i, point in enumerate(V):
+                at = (b * m + i) * ps
+                if group.encode(point) != data[at : at + ps]:
+                    return False
+            at = count * m * ps + b * size
+            proof = bp.RangeProof.from_bytes(data[at : at + size], group, job.leaf_bits, m)
+            items.append((proof, V, job.leaf_bits, job.transcript(job.first_batch + b)))
+        bp.batch_verify(gens, items)
+    except ZkSolvencyError:
+        return False
+    return True
 
 
 def prove_epoch(
@@ -169,11 +242,21 @@ def prove_epoch(
     batch_size: int = DEFAULT_BATCH,
     min_leaves: int = DEFAULT_MIN_LEAVES,
     workers: int | None = None,
+    executor: Executor | None = None,
+    workdir: Path | None = None,
+    resume: bool = False,
     progress: Progress | None = None,
 ) -> EpochProof:
     """Prove solvency for one epoch. ``statement`` must be bound to the assets
     (columns of ``balances``); ``reserves`` maps each asset to its total.
-    Raises ProvingError (naming the asset) if reserves do not cover liabilities."""
+    Raises ProvingError (naming the asset) if reserves do not cover liabilities.
+
+    Range-proof batches run on ``executor`` (default: a local pool of
+    ``workers`` processes). With ``workdir``, each completed task is
+    checkpointed there and ``resume=True`` continues a run that was
+    interrupted (docs/SPEC.md §15). The bundle is a deterministic function
+    of the inputs, the secret and the epoch, whichever executor ran it and
+    however often it was resumed."""
     assets = statement.asset_names
     k = len(assets)
     users = len(user_ids)
@@ -187,7 +270,6 @@ def prove_epoch(
     check_batch_size(batch_size, padded)
     statement.check_capacity(padded, q)
     digest = statement.digest()
-    workers = workers or default_workers()
 
     # Solvency first, from plain integers: refuse before any expensive work.
     for a, asset in enumerate(assets):
@@ -201,7 +283,25 @@ def prove_epoch(
                 f"{asset}: reserves − liabilities does not fit in {statement.solvency_bits} bits"
             )
 
-    secrets_ = EpochSecrets(master, epoch, curve)
+    data_digest = liabilities_digest(user_ids, assets, balances)
+    secrets_ = EpochSecrets(master, epoch, curve, data_digest)
+    checkpoint = None
+    if workdir is not None:
+        checkpoint = Checkpoint(
+            workdir,
+            {
+                "curve": curve,
+                "statement": digest.hex(),
+                "epoch": epoch,
+                "padded_leaves": padded,
+                "batch_size": batch_size,
+                "batches_per_task": BATCHES_PER_TASK,
+                "leaf_bits": statement.leaf_bits,
+                "liabilities": data_digest.hex(),
+                "secret": secrets_.checkpoint_tag().hex(),
+            },
+            resume=resume,
+        )
     slots = secrets_.leaf_order(list(user_ids), padded)
     id_hashes = np.empty((padded, 32), dtype=np.uint8)
     values = np.zeros((padded, k), dtype="<u8")
@@ -234,52 +334,61 @@ def prove_epoch(
     # Range proofs for every leaf and asset, in parallel batches.
     batches = padded // batch_size
     per_task = BATCHES_PER_TASK * batch_size
-    tasks: list[_RangeTask] = []
-    for a, asset in enumerate(assets):
-        col = np.ascontiguousarray(values[:, a])
-        for start in range(0, padded, per_task):
+    nonce_key = secrets_.nonce_key()
+    layout = [(a, start) for a in range(k) for start in range(0, padded, per_task)]
+
+    def task_name(a: int, start: int) -> str:
+        return f"{a}-{start // batch_size}"
+
+    def tasks() -> Iterator[_RangeTask]:
+        for a, start in layout:
             stop = min(start + per_task, padded)
-            tasks.append(
-                _RangeTask(
-                    _Batches(
-                        curve,
-                        statement.leaf_bits,
-                        digest,
-                        epoch,
-                        asset,
-                        padded,
-                        start // batch_size,
-                        batch_size,
-                    ),
-                    col[start:stop].tobytes(),
-                    bytes(blind[(a * padded + start) * 32 : (a * padded + stop) * 32]),
-                )
+            yield _RangeTask(
+                _Batches(
+                    curve,
+                    statement.leaf_bits,
+                    digest,
+                    epoch,
+                    assets[a],
+                    padded,
+                    start // batch_size,
+                    batch_size,
+                ),
+                np.ascontiguousarray(values[start:stop, a]).tobytes(),
+                bytes(blind[(a * padded + start) * 32 : (a * padded + stop) * 32]),
+                nonce_key,
+                checkpoint.get(task_name(a, start)) if checkpoint else None,
             )
-    # Fixed-base tables, built once here; worker processes inherit them (fork).
+
+    # Fixed-base tables, built once here; local worker processes inherit them (fork).
     generators(group).prepare(statement.leaf_bits * batch_size)
     ps = group.point_size
+    size = bp.proof_size(group, statement.leaf_bits, batch_size)
     commitments = np.empty((padded, k * ps), dtype=np.uint8)
     range_proofs: list[list[bytes]] = [[b""] * batches for _ in assets]
     done = 0
-    for i, (encs, proofs) in run_ordered(_prove_ranges, tasks, workers):
-        job = tasks[i].batches
-        a = assets.index(job.asset)
-        start = job.first_batch * batch_size
-        for j, enc in enumerate(encs):
-            commitments[start + j, a * ps : (a + 1) * ps] = np.frombuffer(enc, dtype=np.uint8)
-        range_proofs[a][job.first_batch : job.first_batch + len(proofs)] = proofs
-        done += len(proofs)
+    run = executor or LocalExecutor(workers)
+    for i, (payload, reused) in run.run(_prove_ranges, tasks()):
+        a, start = layout[i]
+        count = min(per_task, padded - start) // batch_size
+        first = start // batch_size
+        enc_bytes = count * batch_size * ps
+        commitments[start : start + count * batch_size, a * ps : (a + 1) * ps] = np.frombuffer(
+            payload, dtype=np.uint8, count=enc_bytes
+        ).reshape(-1, ps)
+        range_proofs[a][first : first + count] = [
+            payload[enc_bytes + j * size : enc_bytes + (j + 1) * size] for j in range(count)
+        ]
+        if checkpoint and not reused:
+            checkpoint.put(task_name(a, start), payload)
+        elif reused and checkpoint:
+            checkpoint.resumed += count
+        done += count
         if progress:
             progress("range proofs", done, batches * k)
+    blind.clear()  # the secrets are no longer needed
 
     # The tree, from the commitments the range proofs were made for.
-    pts = [
-        [
-            group.decode_unchecked(commitments[i, a * ps : (a + 1) * ps].tobytes())
-            for i in range(padded)
-        ]
-        for a in range(k)
-    ]
     built = 0
 
     def tree_progress(n: int) -> None:
@@ -288,7 +397,7 @@ def prove_epoch(
         if progress:
             progress("tree", built, 2 * padded - 1)
 
-    t = merkle.build(group, epoch, id_hashes, pts, tree_progress)
+    t = merkle.build_encoded(group, epoch, id_hashes, commitments, progress=tree_progress)
     root_comms = t.root_commitments()
 
     # Per asset: R·B − C_root commits to R − L with blinding −Σr; prove it in range.
@@ -300,8 +409,13 @@ def prove_epoch(
         root_pt = group.decode(root_comms[a], allow_identity=True)
         D = reserve_difference(gens, reserves[asset], root_pt)
         tr = solvency_transcript(digest, epoch, asset, reserves[asset], t.root_hash, padded)
+        blinding = (-sums[a]) % q
+        context = b"solvency" + lp(asset.encode()) + str(reserves[asset]).encode() + t.root_hash
+        rng = NonceRng(
+            nonce_key, context + digest, diff.to_bytes(32, "big") + blinding.to_bytes(32, "big")
+        )
         proof, _ = bp.prove(
-            gens, [diff], [(-sums[a]) % q], statement.solvency_bits, tr, commitments=[D]
+            gens, [diff], [blinding], statement.solvency_bits, tr, commitments=[D], rng=rng
         )
         solvency_proofs.append(proof.to_bytes(group))
         if progress:
@@ -320,6 +434,7 @@ def prove_epoch(
         solvency_proofs=solvency_proofs,
         root_hash=t.root_hash,
         root_commitments=root_comms,
+        resumed_batches=checkpoint.resumed if checkpoint else 0,
     )
 
 
@@ -407,10 +522,17 @@ class VerifyReport:
 
 
 def verify_bundle(
-    path: Any, *, workers: int | None = None, progress: Progress | None = None
+    path: Any,
+    *,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> VerifyReport:
     """Verify a bundle directory; raises FormatError / VerificationError naming
-    the first failure (file, leaf or batch, asset, check). Returns a report."""
+    the first failure (file, leaf or batch, asset, check). Returns a report.
+
+    Range proofs stream from the memory-mapped file: at most a window of
+    ``4 × workers`` tasks of ``VERIFY_BATCHES_PER_TASK`` proofs is in memory."""
     from zksolvency import bundle as bundle_mod  # bundle imports this module
 
     b = bundle_mod.read(path)
@@ -418,23 +540,19 @@ def verify_bundle(
     gens = generators(group)
     k = len(b.assets)
     p = b.padded_leaves
-    ps = group.point_size
-    workers = workers or default_workers()
     checks = ["manifest canonical, statement digest, file lengths and SHA-256"]
 
     ids, cols = bundle_mod.read_leaves(b)
-    pts: list[list[Any]] = []
-    for a, asset in enumerate(b.assets):
-        col = cols[a].tobytes()
-        level = []
-        for i in range(p):
-            try:
-                level.append(group.decode(col[i * ps : (i + 1) * ps]))
-            except ZkSolvencyError as exc:
-                raise type(exc)(f"leaves.bin: leaf {i} asset {asset}: {exc}") from None
-        pts.append(level)
-        if progress:
-            progress("decode leaves", a + 1, k)
+    comms = np.empty((p, k * group.point_size), dtype=np.uint8)
+    for a in range(k):
+        comms[:, a * group.point_size : (a + 1) * group.point_size] = cols[a]
+
+    def decode(i: int, a: int, data: bytes) -> Any:
+        try:
+            return group.decode(data)
+        except ZkSolvencyError as exc:
+            raise type(exc)(f"leaves.bin: leaf {i} asset {b.assets[a]}: {exc}") from None
+
     built = 0
 
     def tree_progress(n: int) -> None:
@@ -443,7 +561,10 @@ def verify_bundle(
         if progress:
             progress("tree", built, 2 * p - 1)
 
-    t = merkle.build(group, b.epoch, np.ascontiguousarray(ids), pts, tree_progress)
+    t = merkle.build_encoded(
+        group, b.epoch, np.ascontiguousarray(ids), comms, decode=decode, progress=tree_progress
+    )
+    del comms
     if t.root_hash != b.root_hash:
         raise VerificationError(
             "leaves.bin: the recomputed root hash differs from manifest root.hash"
@@ -454,35 +575,37 @@ def verify_bundle(
                 f"leaves.bin: recomputed root commitment of {asset} differs from the manifest"
             )
     checks.append("Merkle-sum tree recomputed from every leaf; root hash and commitments match")
+    del t
 
     proofs, size = bundle_mod.range_proofs_view(b)
     batches = p // b.batch_size
-    tasks: list[_VerifyTask] = []
-    for a, asset in enumerate(b.assets):
-        col = cols[a]
-        for first in range(0, batches, VERIFY_BATCHES_PER_TASK):
+    layout = [(a, first) for a in range(k) for first in range(0, batches, VERIFY_BATCHES_PER_TASK)]
+
+    def tasks() -> Iterator[_VerifyTask]:
+        for a, first in layout:
             last = min(first + VERIFY_BATCHES_PER_TASK, batches)
-            tasks.append(
-                _VerifyTask(
-                    _Batches(
-                        b.curve,
-                        b.statement.leaf_bits,
-                        b.statement_digest,
-                        b.epoch,
-                        asset,
-                        p,
-                        first,
-                        b.batch_size,
-                    ),
-                    col[first * b.batch_size : last * b.batch_size].tobytes(),
-                    proofs[(a * batches + first) * size : (a * batches + last) * size].tobytes(),
-                )
+            yield _VerifyTask(
+                _Batches(
+                    b.curve,
+                    b.statement.leaf_bits,
+                    b.statement_digest,
+                    b.epoch,
+                    b.assets[a],
+                    p,
+                    first,
+                    b.batch_size,
+                ),
+                cols[a][first * b.batch_size : last * b.batch_size].tobytes(),
+                proofs[(a * batches + first) * size : (a * batches + last) * size].tobytes(),
             )
+
     done = 0
-    for i, failure in run_ordered(_verify_ranges, tasks, workers):
+    run = executor or LocalExecutor(workers)
+    for i, failure in run.run(_verify_ranges, tasks()):
         if failure is not None:
             raise VerificationError(failure)
-        done += (len(tasks[i].proofs)) // size
+        a, first = layout[i]
+        done += min(VERIFY_BATCHES_PER_TASK, batches - first)
         if progress:
             progress("range proofs", done, batches * k)
     checks.append(

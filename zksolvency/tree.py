@@ -78,6 +78,10 @@ class Tree:
         return out
 
 
+#: Leaves decoded at a time when building from encodings (bounds live points).
+DECODE_CHUNK = 1 << 14
+
+
 def build(
     group: Group,
     epoch: str,
@@ -88,13 +92,75 @@ def build(
     """Build the tree from id hashes (P, 32) and ``points[a][i]``, the commitment
     of asset a at leaf i (P a power of two). ``progress`` is called with the
     number of nodes finished at each step."""
+    _check_count(id_hashes.shape[0])
+    comms = _encode_level(group, [list(p) for p in points], group.point_size)
+    return _build(group, epoch, id_hashes, comms, _pair_sums(group, points), progress)
+
+
+def build_encoded(
+    group: Group,
+    epoch: str,
+    id_hashes: np.ndarray,
+    comms: np.ndarray,
+    decode: Callable[[int, int, bytes], Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Tree:
+    """Build the tree from id hashes (P, 32) and the leaves' encoded
+    commitments (P, k·point_size). Leaves are decoded ``DECODE_CHUNK`` at a
+    time by ``decode(leaf, asset, bytes)`` (default: unchecked, for bytes we
+    wrote; verifiers pass a checked decoder that names the leaf), so no more
+    than half the leaf count of points is ever alive."""
     count = id_hashes.shape[0]
+    _check_count(count)
+    ps = group.point_size
+    k = comms.shape[1] // ps
+    if comms.shape != (count, k * ps) or k < 1:
+        raise ParameterError("tree: commitments must be (leaves, assets × point size)")
+    if decode is None:
+
+        def decode(i: int, a: int, data: bytes) -> Any:
+            return group.decode_unchecked(data)
+
+    level1: list[list[Any]] = [[] for _ in range(k)]
+    for start in range(0, count, DECODE_CHUNK):
+        stop = min(start + DECODE_CHUNK, count)
+        block = comms[start:stop].tobytes()
+        width = k * ps
+        for a in range(k):
+            pts = [
+                decode(start + j, a, block[j * width + a * ps : j * width + (a + 1) * ps])
+                for j in range(stop - start)
+            ]
+            if count > 1:  # chunks are even: pairs never straddle two chunks
+                pts = [group.add(pts[2 * i], pts[2 * i + 1]) for i in range(len(pts) // 2)]
+            level1[a].extend(pts)
+    return _build(group, epoch, id_hashes, comms, level1, progress)
+
+
+def _check_count(count: int) -> None:
     if count == 0 or count & (count - 1):
         raise ParameterError("tree: the number of leaves must be a power of two")
-    k = len(points)
+
+
+def _pair_sums(group: Group, points: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    if len(points[0]) == 1:
+        return [list(p) for p in points]
+    return [[group.add(p[2 * i], p[2 * i + 1]) for i in range(len(p) // 2)] for p in points]
+
+
+def _build(
+    group: Group,
+    epoch: str,
+    id_hashes: np.ndarray,
+    comms: np.ndarray,
+    level_pts: list[list[Any]],
+    progress: Callable[[int], None] | None,
+) -> Tree:
+    """The levels above the leaves; ``level_pts`` holds level 1's points (the
+    leaves' points when there is a single leaf)."""
+    count = id_hashes.shape[0]
+    k = len(level_pts)
     ps = group.point_size
-    level_pts = [list(p) for p in points]
-    comms = _encode_level(group, level_pts, ps)
     epoch_prefix = LEAF_TAG + lp(epoch.encode())
     hashes = np.empty((count, HASH_SIZE), dtype=np.uint8)
     ids = id_hashes.tobytes()
@@ -107,15 +173,19 @@ def build(
             ).digest(),
             dtype=np.uint8,
         )
+    del crow
     all_hashes = [hashes]
     all_comms = [comms]
     if progress:
         progress(count)
+    first = True
     while count > 1:
         half = count // 2
-        level_pts = [
-            [group.add(pts[2 * i], pts[2 * i + 1]) for i in range(half)] for pts in level_pts
-        ]
+        if not first:
+            level_pts = [
+                [group.add(pts[2 * i], pts[2 * i + 1]) for i in range(half)] for pts in level_pts
+            ]
+        first = False
         new_comms = _encode_level(group, level_pts, ps)
         hb = all_hashes[-1].tobytes()
         cb = all_comms[-1].tobytes()
