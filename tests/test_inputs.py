@@ -33,6 +33,7 @@ from zksolvency.inputs import (
     read_secret,
     write_secret,
 )
+from zksolvency.reserves.attestation import MESSAGE_TEMPLATE
 
 GENERIC = load_statement()
 
@@ -741,10 +742,20 @@ def reserves_file(tmp: Path, data: Any, name: str = "reserves.json") -> Path:
 
 
 def test_reserves_ok_ordered_and_raw(tmp_path: Path) -> None:
+    # Entries are checked for form here; signatures in tests/test_reserves.py.
+    entry = {
+        "chain": "ethereum",
+        "address": "0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E",
+        "amount": "5",
+        "height": 1,
+        "signature": "0x" + "11" * 64 + "1b",
+    }
     data = {
         "epoch": "2026-11",
+        "custodian": "Example",
+        "message": MESSAGE_TEMPLATE,
         "assets": {
-            "ETH": {"total": "5", "entries": [{"address": "0xabc", "amount": "5"}]},
+            "ETH": {"total": "5", "entries": [entry]},
             "BTC": {"total": "2100000000000"},
         },
     }

@@ -16,6 +16,7 @@ limits and the actual file sizes before anything is allocated.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -42,6 +43,10 @@ LEAVES = "leaves.bin"
 RANGEPROOFS = "rangeproofs.bin"
 SOLVENCY = "solvency.bin"
 FILES = (LEAVES, RANGEPROOFS, SOLVENCY)
+#: Optional: the reserves attestation file prove was given (docs/SPEC.md §16),
+#: copied byte for byte and listed in the manifest like the others.
+RESERVES = "reserves.json"
+MAX_RESERVES_BYTES = 16 << 20
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_ASSETS = 64
 LEAVES_MAGIC = b"ZKSLEAF\x01"
@@ -128,9 +133,12 @@ def manifest_for(proof: EpochProof, files: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write(out: str | Path, proof: EpochProof) -> dict[str, Any]:
+def write(out: str | Path, proof: EpochProof, *, reserves: bytes | None = None) -> dict[str, Any]:
     """Write the bundle to ``out`` atomically (temporary directory, then rename).
-    Refuses an existing ``out``; leaves nothing behind on failure."""
+    Refuses an existing ``out``; leaves nothing behind on failure. ``reserves``:
+    the attested reserves file's bytes, published as ``reserves.json``."""
+    if reserves is not None and not 0 < len(reserves) <= MAX_RESERVES_BYTES:
+        raise InputError(f"reserves file must be 1 byte to {MAX_RESERVES_BYTES} bytes")
     out = Path(out)
     if out.exists() or out.is_symlink():
         raise InputError(f"{out}: already exists (choose a new output directory)")
@@ -159,6 +167,8 @@ def write(out: str | Path, proof: EpochProof) -> dict[str, Any]:
             RANGEPROOFS: _write_file(tmp / RANGEPROOFS, ranges),
             SOLVENCY: _write_file(tmp / SOLVENCY, solv),
         }
+        if reserves is not None:
+            files[RESERVES] = _write_file(tmp / RESERVES, [reserves])
         manifest = manifest_for(proof, files)
         _write_file(tmp / MANIFEST, [canonical_json(manifest) + b"\n"])
         os.rename(tmp, out)
@@ -194,6 +204,8 @@ class Bundle:
     reserves: dict[str, int]
     root_hash: bytes
     root_commitments: dict[str, bytes]
+    #: Whether the manifest lists a reserves.json (checked like the other files).
+    has_reserves: bool = False
 
     def file(self, name: str) -> Path:
         return self.path / name
@@ -362,22 +374,33 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
         root_comms,
     )
     files = m["files"]
-    if not isinstance(files, dict) or set(files) != set(FILES):
-        raise FormatError(f"{MANIFEST}: files must list exactly {', '.join(FILES)}")
+    if not isinstance(files, dict) or set(files) - {RESERVES} != set(FILES):
+        raise FormatError(
+            f"{MANIFEST}: files must list exactly {', '.join(FILES)} (and optionally {RESERVES})"
+        )
     expected = b.expected_sizes()
-    for name in FILES:
+    names = [*FILES, RESERVES] if RESERVES in files else list(FILES)
+    for name in names:
         entry = files[name]
         if not isinstance(entry, dict) or set(entry) != {"bytes", "sha256"}:
             raise FormatError(f"{MANIFEST}: files[{name}] must have exactly 'bytes' and 'sha256'")
         size = entry["bytes"]
-        if not isinstance(size, int) or isinstance(size, bool) or size != expected[name]:
+        if name == RESERVES:
+            if not isinstance(size, int) or isinstance(size, bool):
+                raise FormatError(f"{MANIFEST}: files[{name}].bytes must be an integer")
+            if not 0 < size <= MAX_RESERVES_BYTES:
+                raise FormatError(f"{MANIFEST}: files[{name}].bytes is out of range")
+            expected[name] = size
+        elif not isinstance(size, int) or isinstance(size, bool) or size != expected[name]:
             raise FormatError(
                 f"{MANIFEST}: files[{name}].bytes is not the size the parameters imply"
             )
         _hex(entry["sha256"], 32, f"files[{name}].sha256")
         if check_files:
             _check_file(path / name, expected[name], entry["sha256"])
-    return b
+    if RESERVES not in files and (path / RESERVES).exists():
+        raise FormatError(f"{RESERVES}: present in the bundle but not listed in its manifest")
+    return dataclasses.replace(b, has_reserves=RESERVES in files)
 
 
 def _check_file(path: Path, size: int, sha256: str) -> None:

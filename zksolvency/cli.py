@@ -26,6 +26,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from zksolvency import __version__
+from zksolvency.cli_reserves import EthAssetOption, RpcOption, SnapshotOption, reserves_app
 from zksolvency.errors import (
     FormatError,
     InputError,
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks of the proof system.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+app.add_typer(reserves_app, name="reserves")
 
 console = Console(highlight=False)
 # soft_wrap: an error stays on one line whatever the terminal width (rich would
@@ -222,7 +224,10 @@ def _prove(
         raise InputError(f"{out}: already exists (choose a new output directory)")
     st = load_statement(statement)
     liab = load_liabilities(liabilities, st)
+    reserves_bytes = _read_input(reserves)
     res = load_reserves(reserves, liab.assets, epoch)
+    if _read_input(reserves) != reserves_bytes:
+        raise InputError(f"{reserves}: changed while it was being read")
     master = read_secret(secret)
     work = workdir or default_workdir(out)
     if resume and not work.exists():
@@ -252,7 +257,20 @@ def _prove(
         raise
     finally:
         run.close()
-    bundle.write(out, proof)
+    attested = None
+    if res.entries:
+        # Signatures must be over this bundle's root: never publish ones that are not.
+        from zksolvency.reserves.verify import verify_reserves
+
+        try:
+            verify_reserves(res, proof.root_hash)
+        except ZkSolvencyError as exc:
+            raise type(exc)(
+                f"{exc} (nothing published; the proven batches are kept in {work}: "
+                "fix the reserves file and rerun with --resume)"
+            ) from None
+        attested = reserves_bytes
+    bundle.write(out, proof, reserves=attested)
     shutil.rmtree(work, ignore_errors=True)
     return {
         "resumed_batches": proof.resumed_batches,
@@ -272,14 +290,37 @@ def verify(
         int | None, typer.Option(min=1, help="processes (default: all cores)")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
+    reserves: Annotated[
+        Path | None,
+        typer.Option(help="reserves attestation JSON (default: BUNDLE/reserves.json if present)"),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    rpc: RpcOption = None,
+    eth_asset: EthAssetOption = None,
+    require_attested: Annotated[
+        bool, typer.Option("--require-attested", help="fail unless every asset has entries")
+    ] = False,
+    executor: Annotated[
+        str, typer.Option(help="'local' (process pool) or dask://HOST:PORT (a Dask scheduler)")
+    ] = "local",
 ) -> None:
-    """Verify a whole bundle. Exit 0 only if every check holds."""
+    """Verify a whole bundle, and its reserves attestation. Exit 0 only if every check holds."""
+    from zksolvency import cli_reserves
+    from zksolvency.executor import make_executor
     from zksolvency.solvency import verify_bundle
 
     start = time.perf_counter()
     try:
-        with _progress(_show_progress(quiet) and not as_json) as progress:
-            report = verify_bundle(bundle_dir, workers=workers, progress=progress)
+        checks = cli_reserves.prepare(
+            bundle_dir, reserves, snapshot, rpc, eth_asset, require_attested
+        )
+        run = make_executor(executor, workers)
+        try:
+            with _progress(_show_progress(quiet) and not as_json) as progress:
+                report = verify_bundle(bundle_dir, executor=run, progress=progress)
+        finally:
+            run.close()
+        attestation = cli_reserves.check_bundle(checks, report)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     except Exception as exc:
@@ -293,7 +334,12 @@ def verify(
         raise typer.Exit(EXIT_FAILED if not isinstance(exc, InputError) else EXIT_INPUT) from None
     seconds = time.perf_counter() - start
     if as_json:
-        print(json.dumps({**report.to_dict(), "seconds": round(seconds, 3)}))
+        attested = attestation.to_dict() if attestation else None
+        print(
+            json.dumps(
+                {**report.to_dict(), "reserves_attestation": attested, "seconds": round(seconds, 3)}
+            )
+        )
         return
     table = Table(title=f"zksolvency bundle {bundle_dir}: VERIFIED", show_header=False)
     table.add_column("field")
@@ -308,8 +354,11 @@ def verify(
     table.add_row("root hash", report.root_hash)
     for check in report.checks:
         table.add_row("✓", check)
+    cli_reserves.add_rows(table, attestation)
     table.add_row("time", f"{seconds:.2f} s")
     console.print(table)
+    for warning in cli_reserves.warnings(attestation):
+        err_console.print(f"warning: {warning}", markup=False)
 
 
 @app.command()
@@ -368,6 +417,13 @@ def _inclusion(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return len(proofs)
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -48,9 +48,11 @@ base units ``value·10^d``. Every amount must be < 2^leaf_bits.
 Reserves (:func:`load_reserves`): JSON
 ``{"epoch": "2026-11", "assets": {"BTC": {"total": "2100000000000"}, …}}``;
 totals are canonical decimal strings of base units (``0`` or no leading zero),
-below 2^128; an optional per-asset ``"entries"`` list (address-level
-attestations) is kept in ``raw`` but not interpreted yet; any other key is
-rejected.
+below 2^128. An asset may list ``"entries"`` (address-level attestations,
+:mod:`zksolvency.reserves.attestation`); then the file also names its
+``"custodian"`` and repeats the signed ``"message"`` template, the total must
+be the sum of the entries, and no on-chain holding may be listed twice. Any
+other key is rejected.
 
 Secrets (:func:`write_secret`, :func:`read_secret`): 32 random bytes stored as
 64 hexadecimal characters and a newline, in a file of mode 0600.
@@ -69,12 +71,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from zksolvency.circuits import Asset, Statement
 from zksolvency.errors import InputError, InternalError
+
+if TYPE_CHECKING:
+    from zksolvency.reserves.attestation import Entry
 
 __all__ = [
     "EPOCH_RE",
@@ -86,6 +91,7 @@ __all__ = [
     "check_epoch",
     "load_liabilities",
     "load_reserves",
+    "parse_base_units",
     "read_secret",
     "write_secret",
 ]
@@ -169,12 +175,18 @@ class Liabilities:
 @dataclass(frozen=True)
 class Reserves:
     """Validated reserves for one epoch: ``totals[a]`` in base units of asset
-    ``a``, ordered as the liabilities' assets; ``raw`` is the parsed JSON (kept
-    for the bundle manifest, including any uninterpreted ``entries``)."""
+    ``a``, ordered as the liabilities' assets (or the file's, when loaded
+    without them); ``raw`` is the parsed JSON. ``entries`` holds the attested
+    assets' entries (checked for form, duplicates and sums; signatures and
+    balances are checked by :mod:`zksolvency.reserves.verify`); ``source`` is
+    the file, for messages."""
 
     epoch: str
     totals: dict[str, int]
     raw: dict[str, Any]
+    custodian: str | None = None
+    entries: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    source: str = ""
 
 
 # --------------------------------------------------------------------------- #
@@ -723,26 +735,30 @@ def _one_line(exc: BaseException) -> str:
 
 
 _RESERVES_KEYS = {"epoch", "assets"}
+_RESERVES_OPTIONAL_KEYS = {"custodian", "message"}
 _RESERVE_ASSET_KEYS = {"total", "entries"}
 
 
-def load_reserves(path: PathLike, assets: Iterable[str], epoch: str) -> Reserves:
-    """Read and validate a reserves file for ``epoch`` covering exactly ``assets``.
+def load_reserves(
+    path: PathLike, assets: Iterable[str] | None = None, epoch: str | None = None
+) -> Reserves:
+    """Read and validate a reserves file for ``epoch`` covering exactly ``assets``
+    (when given; otherwise the file's own epoch and assets, in file order).
 
     Format: ``{"epoch": "2026-11", "assets": {"BTC": {"total": "2100000000000"}}}``
     with each total a canonical decimal string of base units below 2^128, and an
-    optional, uninterpreted ``"entries"`` list per asset.
+    optional ``"entries"`` list per asset (module docstring).
     """
     src = os.fspath(path)
-    wanted = tuple(assets)
-    try:
-        check_epoch(epoch)
-    except InputError as exc:
-        raise InputError(f"--epoch: {exc}") from None
+    if epoch is not None:
+        try:
+            check_epoch(epoch)
+        except InputError as exc:
+            raise InputError(f"--epoch: {exc}") from None
     data = _read_json(src, keep_floats=True)
     if not isinstance(data, dict):
         raise InputError(f'{src}: expected a JSON object {{"epoch": …, "assets": {{…}}}}')
-    unknown = sorted(set(data) - _RESERVES_KEYS)
+    unknown = sorted(set(data) - _RESERVES_KEYS - _RESERVES_OPTIONAL_KEYS)
     if unknown:
         raise InputError(f"{src}: unknown key(s) {', '.join(map(_show, unknown))}")
     missing_keys = sorted(_RESERVES_KEYS - set(data))
@@ -754,11 +770,12 @@ def load_reserves(path: PathLike, assets: Iterable[str], epoch: str) -> Reserves
             f"{src}: epoch {_show(file_epoch)}: use 1–64 characters among letters, digits, "
             "'.', '_', ':', '-'"
         )
-    if file_epoch != epoch:
+    if epoch is not None and file_epoch != epoch:
         raise InputError(f"{src}: epoch {file_epoch!r} does not match --epoch {epoch!r}")
     table = data["assets"]
     if not isinstance(table, dict):
         raise InputError(f'{src}: \'assets\' must be an object of {{"<ASSET>": {{"total": …}}}}')
+    wanted = tuple(table) if assets is None else tuple(assets)
     missing = [a for a in wanted if a not in table]
     extra = [a for a in table if a not in set(wanted)]
     if missing or extra:
@@ -767,10 +784,27 @@ def load_reserves(path: PathLike, assets: Iterable[str], epoch: str) -> Reserves
         raise InputError(
             f"{src}: assets do not match the liabilities one for one ({'; '.join(parts)})"
         )
+    from zksolvency.reserves import attestation  # here: it imports this module
+
     totals: dict[str, int] = {}
+    entries: dict[str, tuple[Entry, ...]] = {}
     for name in wanted:
-        totals[name] = _reserve_total(table[name], f"{src}: asset {name}")
-    return Reserves(epoch=file_epoch, totals=totals, raw=data)
+        where = f"{src}: asset {name}"
+        totals[name] = _reserve_total(table[name], where)
+        if "entries" in table[name]:
+            entries[name] = attestation.parse_entries(table[name]["entries"], name, where)
+    custodian = attestation.parse_header(data, src, has_entries=bool(entries))
+    problem = attestation.consistency_problem(totals, entries)
+    if problem is not None:
+        raise InputError(f"{src}: {problem}")
+    return Reserves(
+        epoch=file_epoch,
+        totals=totals,
+        raw=data,
+        custodian=custodian,
+        entries=entries,
+        source=src,
+    )
 
 
 def _reserve_total(spec: Any, where: str) -> int:
@@ -783,26 +817,29 @@ def _reserve_total(spec: Any, where: str) -> int:
         raise InputError(f"{where}: 'entries' must be a list")
     if "total" not in spec:
         raise InputError(f"{where}: missing 'total'")
-    total = spec["total"]
-    if isinstance(total, (int, float)) and not isinstance(total, bool):
+    return parse_base_units(spec["total"], f"{where}: total")
+
+
+def parse_base_units(value: Any, what: str, bits: int = MAX_RESERVE_BITS) -> int:
+    """A canonical decimal string of base units below 2^bits (``0`` or no leading
+    zero; no sign, no JSON number); ``what`` names it in messages
+    (``reserves.json: asset BTC: total``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise InputError(
-            f"{where}: total is a JSON number; write it as a decimal string of base units "
+            f"{what} is a JSON number; write it as a decimal string of base units "
             "(JSON numbers lose precision past 2^53)"
         )
-    if not isinstance(total, str):
-        raise InputError(f"{where}: total must be a decimal string, found {_json_type(total)}")
-    if not _CANONICAL_RE.fullmatch(total):
-        if _INT_RE.fullmatch(total):
-            raise InputError(f"{where}: total {_show(total)} is not canonical (no leading zeros)")
-        if total.startswith("-"):
-            raise InputError(f"{where}: total {_show(total)} is negative")
-        raise InputError(f"{where}: total {_show(total)} is not a decimal string of base units")
-    if len(total) > len(str(1 << MAX_RESERVE_BITS)) or int(total) >= 1 << MAX_RESERVE_BITS:
-        raise InputError(
-            f"{where}: total {_show(total)} is ≥ 2^{MAX_RESERVE_BITS} "
-            f"(max {(1 << MAX_RESERVE_BITS) - 1})"
-        )
-    return int(total)
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be a decimal string, found {_json_type(value)}")
+    if not _CANONICAL_RE.fullmatch(value):
+        if _INT_RE.fullmatch(value):
+            raise InputError(f"{what} {_show(value)} is not canonical (no leading zeros)")
+        if value.startswith("-"):
+            raise InputError(f"{what} {_show(value)} is negative")
+        raise InputError(f"{what} {_show(value)} is not a decimal string of base units")
+    if len(value) > len(str(1 << bits)) or int(value) >= 1 << bits:
+        raise InputError(f"{what} {_show(value)} is ≥ 2^{bits} (max {(1 << bits) - 1})")
+    return int(value)
 
 
 # --------------------------------------------------------------------------- #

@@ -230,6 +230,69 @@ def _cached_is_valid(
     return True
 
 
+@dataclass
+class Leaves:
+    """Every leaf's secrets and values, in slot order (docs/SPEC.md §9–§10)."""
+
+    secrets: EpochSecrets
+    data_digest: bytes
+    id_hashes: np.ndarray  # (P, 32) uint8
+    values: np.ndarray  # (P, k) uint64; padding is 0
+    blindings: bytearray  # 32-byte big-endian, asset-major: [(a·P + slot)·32 …]
+    sums: list[int]  # per asset, Σ blindings (as integers; reduce mod q)
+
+    def blinding(self, a: int, slot: int) -> int:
+        off = (a * self.values.shape[0] + slot) * 32
+        return int.from_bytes(self.blindings[off : off + 32], "big")
+
+
+def derive_leaves(
+    assets: Sequence[str],
+    user_ids: Sequence[str],
+    balances: np.ndarray,
+    master: bytes,
+    epoch: str,
+    curve: str,
+    padded: int,
+    progress: Progress | None = None,
+) -> Leaves:
+    """Place the users among ``padded`` slots and derive every leaf's id hash
+    and blindings from the master secret (users, then padding)."""
+    k = len(assets)
+    q = get_group(curve).order
+    data_digest = liabilities_digest(user_ids, assets, balances)
+    secrets_ = EpochSecrets(master, epoch, curve, data_digest)
+    slots = secrets_.leaf_order(list(user_ids), padded)
+    id_hashes = np.empty((padded, 32), dtype=np.uint8)
+    values = np.zeros((padded, k), dtype="<u8")
+    blind = bytearray(padded * k * 32)
+    sums = [0] * k
+
+    def put(slot: int, seed: bytes, idh: bytes) -> None:
+        id_hashes[slot] = np.frombuffer(idh, dtype=np.uint8)
+        for a, asset in enumerate(assets):
+            r = seed_blinding(seed, asset, q)
+            sums[a] += r
+            off = (a * padded + slot) * 32
+            blind[off : off + 32] = r.to_bytes(32, "big")
+
+    occupied = np.zeros(padded, dtype=bool)
+    for u, uid in enumerate(user_ids):
+        slot = int(slots[u])
+        seed = secrets_.user_seed(uid)
+        put(slot, seed, merkle.id_hash(uid, seed_salt(seed)))
+        values[slot] = balances[u]
+        occupied[slot] = True
+        if progress and (u + 1) % 4096 == 0:
+            progress("secrets", u + 1, padded)
+    for slot in np.nonzero(~occupied)[0].tolist():
+        seed = secrets_.padding_seed(slot)
+        put(slot, seed, secrets_.padding_id_hash(slot))
+    if progress:
+        progress("secrets", padded, padded)
+    return Leaves(secrets_, data_digest, id_hashes, values, blind, sums)
+
+
 def prove_epoch(
     statement: Statement,
     user_ids: Sequence[str],
@@ -283,8 +346,9 @@ def prove_epoch(
                 f"{asset}: reserves − liabilities does not fit in {statement.solvency_bits} bits"
             )
 
-    data_digest = liabilities_digest(user_ids, assets, balances)
-    secrets_ = EpochSecrets(master, epoch, curve, data_digest)
+    leaves = derive_leaves(assets, user_ids, balances, master, epoch, curve, padded, progress)
+    secrets_, data_digest = leaves.secrets, leaves.data_digest
+    id_hashes, values, blind, sums = leaves.id_hashes, leaves.values, leaves.blindings, leaves.sums
     checkpoint = None
     if workdir is not None:
         checkpoint = Checkpoint(
@@ -302,35 +366,6 @@ def prove_epoch(
             },
             resume=resume,
         )
-    slots = secrets_.leaf_order(list(user_ids), padded)
-    id_hashes = np.empty((padded, 32), dtype=np.uint8)
-    values = np.zeros((padded, k), dtype="<u8")
-    blind = bytearray(padded * k * 32)
-    sums = [0] * k
-
-    def put(slot: int, seed: bytes, idh: bytes) -> None:
-        id_hashes[slot] = np.frombuffer(idh, dtype=np.uint8)
-        for a, asset in enumerate(assets):
-            r = seed_blinding(seed, asset, q)
-            sums[a] += r
-            off = (a * padded + slot) * 32
-            blind[off : off + 32] = r.to_bytes(32, "big")
-
-    occupied = np.zeros(padded, dtype=bool)
-    for u, uid in enumerate(user_ids):
-        slot = int(slots[u])
-        seed = secrets_.user_seed(uid)
-        put(slot, seed, merkle.id_hash(uid, seed_salt(seed)))
-        values[slot] = balances[u]
-        occupied[slot] = True
-        if progress and (u + 1) % 4096 == 0:
-            progress("secrets", u + 1, padded)
-    for slot in np.nonzero(~occupied)[0].tolist():
-        seed = secrets_.padding_seed(slot)
-        put(slot, seed, secrets_.padding_id_hash(slot))
-    if progress:
-        progress("secrets", padded, padded)
-
     # Range proofs for every leaf and asset, in parallel batches.
     batches = padded // batch_size
     per_task = BATCHES_PER_TASK * batch_size
