@@ -321,3 +321,31 @@ def test_dask_executor_without_scheduler_fails_with_one_line(monkeypatch) -> Non
 def _no_leftover_workdirs(tmp_path: Path):
     yield
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_executor_draws_tasks_lazily_within_its_window() -> None:
+    """Verification streams: tasks (slices of rangeproofs.bin) are drawn from
+    a generator, never more than ``window`` ahead of the results consumed."""
+    drawn = 0
+
+    def tasks():
+        nonlocal drawn
+        for i in range(40):
+            drawn += 1
+            yield i
+
+    seen = []
+    for i, result in LocalExecutor(2).run(_square, tasks(), window=3):
+        assert drawn - len(seen) <= 3
+        seen.append((i, result))
+    assert sorted(seen) == [(i, i * i) for i in range(40)]
+    drawn = 0
+    seen = []
+    for i, result in LocalExecutor(1).run(_square, tasks()):
+        assert drawn - len(seen) <= 1
+        seen.append((i, result))
+    assert len(seen) == 40

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from zksolvency import bulletproofs as bp
-from zksolvency.circuits import Statement, canonical_json
+from zksolvency.circuits import EPOCH_RE, Statement, canonical_json
 from zksolvency.circuits import from_dict as statement_from_dict
 from zksolvency.errors import FormatError, InputError, ParameterError, ZkSolvencyError
 from zksolvency.groups import CURVES, get_group
@@ -300,8 +300,10 @@ def read(path: str | Path, *, check_files: bool = True) -> Bundle:
     if m["generators"] != DEFAULT_DOMAIN.decode():
         raise FormatError(f"{MANIFEST}: unknown generator domain {m['generators']!r}")
     epoch = m["epoch"]
-    if not isinstance(epoch, str) or not epoch:
-        raise FormatError(f"{MANIFEST}: epoch must be a non-empty string")
+    if not isinstance(epoch, str) or not EPOCH_RE.fullmatch(epoch):
+        raise FormatError(
+            f"{MANIFEST}: epoch must be 1–64 characters among letters, digits, '.', '_', ':', '-'"
+        )
     try:
         epoch.encode("utf-8")
     except UnicodeEncodeError:

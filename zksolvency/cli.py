@@ -341,19 +341,20 @@ def verify(
             )
         )
         return
-    table = Table(title=f"zksolvency bundle {bundle_dir}: VERIFIED", show_header=False)
+    table = Table(title=f"zksolvency bundle {escape(str(bundle_dir))}: VERIFIED", show_header=False)
     table.add_column("field")
     table.add_column("value")
-    table.add_row("epoch", report.epoch)
+    # manifest text is untrusted: escaped, never read as markup
+    table.add_row("epoch", escape(report.epoch))
     table.add_row("curve", report.curve)
-    table.add_row("statement", f"{report.statement} ({report.statement_digest[:16]}…)")
+    table.add_row("statement", f"{escape(report.statement)} ({report.statement_digest[:16]}…)")
     table.add_row("padded leaves", str(report.padded_leaves))
     table.add_row("range proofs", f"{report.range_proofs} (batches of {report.batch_size})")
     for asset, total in report.reserves.items():
-        table.add_row(f"reserves {asset}", f"{total} ≥ liabilities (proven)")
+        table.add_row(f"reserves {escape(asset)}", f"{total} ≥ liabilities (proven)")
     table.add_row("root hash", report.root_hash)
     for check in report.checks:
-        table.add_row("✓", check)
+        table.add_row("✓", escape(check))
     cli_reserves.add_rows(table, attestation)
     table.add_row("time", f"{seconds:.2f} s")
     console.print(table)
@@ -540,16 +541,16 @@ def inspect(
     if as_json:
         print(json.dumps(info))
         return
-    table = Table(title=f"bundle {bundle_dir}")
+    table = Table(title=f"bundle {escape(str(bundle_dir))}")
     table.add_column("component")
     table.add_column("bytes", justify="right")
     table.add_column("per leaf per asset", justify="right")
     for name, size in sizes.items():
         table.add_row(name, str(size), f"{size / (b.padded_leaves * k):.1f}")
     table.add_row("total", str(total), f"{total / (b.padded_leaves * k):.1f}")
-    console.print(
-        f"epoch {b.epoch} · curve {b.curve} · statement {b.statement.name} · "
-        f"assets {', '.join(b.assets)}\n"
+    console.print(  # manifest text is untrusted: never read as markup
+        f"epoch {escape(b.epoch)} · curve {b.curve} · statement {escape(b.statement.name)} · "
+        f"assets {escape(', '.join(b.assets))}\n"
         f"padded leaves {b.padded_leaves} · batch size {b.batch_size} · leaf bits "
         f"{b.statement.leaf_bits} · solvency bits {b.statement.solvency_bits}\n"
         f"root {b.root_hash.hex()}"

@@ -28,7 +28,7 @@ import numpy as np
 
 from zksolvency import bundle as bundle_mod
 from zksolvency import tree as merkle
-from zksolvency.circuits import canonical_json
+from zksolvency.circuits import EPOCH_RE, canonical_json
 from zksolvency.errors import FormatError, InputError, VerificationError, ZkSolvencyError
 from zksolvency.groups import CURVES, get_group
 from zksolvency.kdf import EpochSecrets, liabilities_digest, seed_blinding, seed_salt
@@ -130,6 +130,8 @@ def parse(data: bytes) -> InclusionProof:
         raise FormatError(f"inclusion proof: unknown curve {curve!r}")
     for key in ("epoch", "user_id"):
         _text(obj[key], key)
+    if not EPOCH_RE.fullmatch(obj["epoch"]):
+        raise FormatError("inclusion proof: epoch is not a valid epoch label")
     assets = obj["assets"]
     balances = obj["balances"]
     if (

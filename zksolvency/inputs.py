@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from zksolvency.circuits import Asset, Statement
+from zksolvency.circuits import EPOCH_RE, Asset, Statement
 from zksolvency.errors import InputError, InternalError
 
 if TYPE_CHECKING:
@@ -102,7 +102,6 @@ MAX_USER_ID_BYTES = 128
 MAX_RESERVE_BITS = 128  # the largest solvency bit width
 SECRET_BYTES = 32
 MIN_SECRET_DISTINCT_BYTES = 16
-EPOCH_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 _INT_RE = re.compile(r"[0-9]+")
 _DECIMAL_RE = re.compile(r"([0-9]+)(?:\.([0-9]+))?")

@@ -21,7 +21,7 @@ import numpy as np
 from zksolvency import bulletproofs as bp
 from zksolvency import tree as merkle
 from zksolvency.checkpoint import Checkpoint
-from zksolvency.circuits import Statement
+from zksolvency.circuits import EPOCH_RE, Statement
 from zksolvency.errors import ParameterError, ProvingError, VerificationError, ZkSolvencyError
 from zksolvency.executor import Executor, LocalExecutor
 from zksolvency.groups import get_group
@@ -323,6 +323,8 @@ def prove_epoch(
     assets = statement.asset_names
     k = len(assets)
     users = len(user_ids)
+    if not isinstance(epoch, str) or not EPOCH_RE.fullmatch(epoch):
+        raise ParameterError(f"epoch {epoch!r}: use 1–64 of letters, digits, '.', '_', ':', '-'")
     if balances.shape != (users, k):
         raise ParameterError("balances must be (users, assets)")
     if set(reserves) != set(assets):

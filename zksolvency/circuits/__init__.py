@@ -31,6 +31,10 @@ LEAF_BITS = (8, 16, 32, 64)
 SOLVENCY_BITS = (64, 128)
 MAX_DECIMALS = 30
 ASSET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+#: Epoch labels (SPEC §14): bound into every transcript, key and leaf hash, and
+#: shown to auditors, so one plain grammar everywhere (no markup, no control
+#: characters). Use with ``fullmatch``.
+EPOCH_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _STATEMENT_KEYS = {"name", "version", "relation", "leaf_bits", "solvency_bits"}
 
 
