@@ -2,9 +2,11 @@
 
 Each property: the input either decodes to a value that re-encodes to exactly the
 same bytes, or raises the library's FormatError (InputError is a subclass).
-Nothing else may escape. Every property runs in the default suite with a modest
-number of examples and in a ``slow`` variant with ten times as many; the number
-of examples actually run is asserted and printed (run with -s).
+Nothing else may escape. The properties live in tests/fuzz/targets.py, shared
+with the atheris harnesses beside it (tests/fuzz/README.md). Every property
+runs in the default suite with a modest number of examples and in a ``slow``
+variant with ten times as many; the number of examples actually run is
+asserted and printed (run with -s).
 
 The last section claims absurd sizes (2^40 leaves, batches of 2^20, a 2 MiB
 manifest, a 100 KiB inclusion proof, m = 2^20) and checks each is refused at
@@ -30,6 +32,7 @@ from typing import Any
 
 import pytest
 from conftest import ASSETS, EPOCH, MASTER, small_exchange
+from fuzz import targets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +40,6 @@ from zksolvency import bulletproofs as bp
 from zksolvency import bundle, inclusion
 from zksolvency.circuits import canonical_json, load_statement
 from zksolvency.errors import FormatError, ParameterError, VerificationError
-from zksolvency.field import decode_scalar, encode_scalar
 from zksolvency.groups import bls12_381 as bls
 from zksolvency.groups import get_group
 from zksolvency.groups import secp256k1 as sec
@@ -56,7 +58,7 @@ RANGE_PARAMS = [(8, 1), (16, 2), (64, 3)]
 SCALES = [pytest.param(1, id="x1"), pytest.param(10, id="x10", marks=pytest.mark.slow)]
 #: examples per property at scale 1; py_ecc's BLS12-381 subgroup check costs ~20 ms
 EXAMPLES = {"point": 150, "point_pyecc_bls": 40, "scalar": 300, "rangeproof": 100}
-EXAMPLES |= {"inclusion": 150, "manifest": 100}
+EXAMPLES |= {"inclusion": 150, "manifest": 100, "bundle_file": 60}
 COUNTS: Counter[str] = Counter()
 MB = 1 << 20
 
@@ -143,15 +145,6 @@ def _point_bytes(curve: str, backend: str) -> st.SearchStrategy[bytes]:
     )
 
 
-def _check_point(group: Any, data: bytes, allow_identity: bool) -> None:
-    try:
-        p = group.decode(data, allow_identity=allow_identity)
-    except FormatError:
-        return
-    assert group.encode(p) == data
-    assert allow_identity or not group.is_identity(p)
-
-
 def _point_budget(curve: str, backend: str) -> tuple[str, int]:
     if (curve, backend) == ("bls12_381", "py_ecc"):
         return "point_pyecc_bls", EXAMPLES["point_pyecc_bls"]
@@ -169,7 +162,7 @@ def test_point_decode_exact_length(curve: str, backend: str, scale: int) -> None
     @given(data=_point_bytes(curve, backend), allow_identity=st.booleans())
     def prop(data: bytes, allow_identity: bool) -> None:
         COUNTS[key] += 1
-        _check_point(group, data, allow_identity)
+        targets.check_point(group, data, allow_identity)
 
     _run(prop, key, base, scale)
 
@@ -188,7 +181,7 @@ def test_point_decode_any_length(curve: str, backend: str, scale: int) -> None:
     )
     def prop(data: bytes, allow_identity: bool) -> None:
         COUNTS[key] += 1
-        _check_point(group, data, allow_identity)
+        targets.check_point(group, data, allow_identity)
         if len(data) != group.point_size:
             with pytest.raises(FormatError):
                 group.decode(data, allow_identity=allow_identity)
@@ -236,13 +229,8 @@ def test_decode_scalar(curve: str, scale: int) -> None:
     @given(data=st.one_of(st.binary(min_size=ss, max_size=ss), st.binary(max_size=80), edges))
     def prop(data: bytes) -> None:
         COUNTS[key] += 1
-        try:
-            k = decode_scalar(data, q, ss)
-        except FormatError:
+        if not targets.check_scalar(group, data):  # refused: for a reason
             assert len(data) != ss or int.from_bytes(data, "big") >= q
-            return
-        assert 0 <= k < q
-        assert encode_scalar(k, ss) == data
 
     _run(prop, key, base, scale)
 
@@ -261,15 +249,6 @@ def _valid_range_proofs(curve: str, backend: str, n: int, m: int) -> list[bytes]
         proof, _ = bp.prove(gens, values, blinds, n, Transcript(b"fuzz"), rng=rnd)
         out.append(proof.to_bytes(gens.group))
     return out
-
-
-def _check_range_proof(group: Any, data: bytes, n: int, m: int) -> None:
-    try:
-        proof = bp.RangeProof.from_bytes(data, group, n, m)
-    except FormatError:
-        return
-    assert len(data) == bp.proof_size(group, n, m)
-    assert proof.to_bytes(group) == data
 
 
 @pytest.mark.parametrize("scale", SCALES)
@@ -294,7 +273,7 @@ def test_range_proof_from_bytes(curve: str, backend: str, n: int, m: int, scale:
     )
     def prop(data: bytes) -> None:
         COUNTS[key] += 1
-        _check_range_proof(group, data, n, m)
+        targets.check_range_proof(group, data, n, m)
 
     _run(prop, key, base, scale)
 
@@ -406,11 +385,7 @@ def test_inclusion_parse(small, scale: int) -> None:
     @given(data=st.one_of(mutated(proofs), json_edit(proofs), JSONISH, st.binary(max_size=200)))
     def prop(data: bytes) -> None:
         COUNTS[key] += 1
-        try:
-            parsed = inclusion.parse(data)
-        except FormatError:
-            return
-        assert parsed.to_json() == data
+        targets.check_inclusion(data)
 
     _run(prop, key, base, scale)
 
@@ -427,15 +402,7 @@ def test_inclusion_parse_then_verify(small, scale: int) -> None:
     @given(data=st.one_of(mutated(proofs), json_edit(proofs)))
     def prop(data: bytes) -> None:
         COUNTS[key] += 1
-        try:
-            parsed = inclusion.parse(data)
-        except FormatError:
-            return
-        try:
-            inclusion.verify(parsed, manifest_bundle=b)
-        except (FormatError, VerificationError):
-            return
-        assert data in proofs  # only an untouched proof verifies
+        targets.check_inclusion(data, b, tuple(proofs))  # only an untouched proof verifies
 
     _run(prop, key, base, scale)
 
@@ -451,18 +418,40 @@ def test_bundle_manifest_read(small, scratch: Path, scale: int) -> None:
     @given(data=st.one_of(mutated([valid]), json_edit([valid])))
     def prop(data: bytes) -> None:
         COUNTS[key] += 1
-        (scratch / bundle.MANIFEST).write_bytes(data)
-        try:
-            b = bundle.read(scratch)
-        except FormatError:
-            return
-        assert canonical_json(b.manifest) + b"\n" == data
+        targets.check_manifest(scratch, data)
 
     try:
         _run(prop, key, base, scale)
     finally:
         (scratch / bundle.MANIFEST).write_bytes(valid)
     bundle.read(scratch)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("name", bundle.FILES)
+def test_bundle_binary_file_resealed(small, scratch: Path, name: str, scale: int) -> None:
+    """A forger controls a binary file and reseals the manifest (length, SHA-256):
+    the verifier's checked readers refuse it with FormatError or it round-trips."""
+    path, _ = small
+    manifest = json.loads((path / bundle.MANIFEST).read_bytes())
+    valid = (path / name).read_bytes()
+    assert targets.check_bundle_file(scratch, manifest, name, valid)
+    base = EXAMPLES["bundle_file"]
+    key = f"bundle file {name} (resealed)"
+
+    @_settings(base, scale)
+    @given(
+        data=st.one_of(
+            mutated([valid]).filter(lambda d: len(d) == len(valid)),
+            mutated([valid]),
+        )
+    )
+    def prop(data: bytes) -> None:
+        COUNTS[key] += 1
+        targets.check_bundle_file(scratch, manifest, name, data)
+
+    _run(prop, key, base, scale)
+    bundle.read(scratch)  # restored
 
 
 # -- resource exhaustion ------------------------------------------------------------------

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import ASSETS, EPOCH, MASTER, small_exchange
+
 from zksolvency import bundle
 from zksolvency.checkpoint import DONE, Checkpoint
 from zksolvency.circuits import load_statement
@@ -101,9 +101,11 @@ def test_nonce_rng_is_deterministic_and_bound_to_context_and_witness() -> None:
     def draw(key: bytes, ctx: bytes, wit: bytes) -> list[int]:
         rng = NonceRng(key, ctx, wit)
         return [rng.randrange(1, q) for _ in range(3)]
+
     base = draw(b"k" * 32, b"ctx", b"wit")
     assert base == draw(b"k" * 32, b"ctx", b"wit")
-    assert len(set(base)) == 3 and all(1 <= x < q for x in base)
+    assert len(set(base)) == 3
+    assert all(1 <= x < q for x in base)
     for other in (draw(b"K" * 32, b"ctx", b"wit"), draw(b"k" * 32, b"ctx2", b"wit")):
         assert not set(base) & set(other)
     assert not set(base) & set(draw(b"k" * 32, b"ctx", b"wit2"))
@@ -188,11 +190,12 @@ def test_resume_refuses_a_checkpoint_of_other_inputs(exchange, tmp_path: Path) -
 
 
 def test_checkpoint_files_hold_no_secret(exchange, tmp_path: Path) -> None:
-    users, balances, _ = exchange
+    users, _balances, _ = exchange
     work = tmp_path / "b.work"
     _prove(*exchange, workers=1, workdir=work)
     blob = b"".join(f.read_bytes() for f in sorted(work.rglob("*")) if f.is_file())
-    assert MASTER not in blob and MASTER.hex().encode() not in blob
+    assert MASTER not in blob
+    assert MASTER.hex().encode() not in blob
     for uid in users:
         assert uid.encode() not in blob
     assert oct(work.stat().st_mode & 0o777) == oct(0o700)
@@ -235,7 +238,7 @@ def test_sigkill_mid_proof_then_resume_gives_the_uninterrupted_bundle(tmp_path: 
 
     out = tmp_path / "killed"
     work = tmp_path / "killed.work"
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         _cli("prove", *common, "--out", out),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
