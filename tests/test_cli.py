@@ -821,9 +821,14 @@ def test_demo(tmp_path: Path) -> None:
 
 
 def test_inclusion_proof_files_are_owner_only(tmp_path: Path) -> None:
-    """An inclusion proof holds a user ID and balances: written with mode 0600."""
-    import zksolvency.cli as cli
+    """An inclusion proof holds a user ID and balances: written with mode 0600
+    (the CLI writes them with zksolvency.files), and no temporary is left."""
+    from zksolvency.files import atomic_write
 
     out = tmp_path / "p.json"
-    cli._atomic_write(out, b"{}\n")
+    atomic_write(out, b"{}\n")
     assert out.stat().st_mode & 0o777 == 0o600
+    assert out.read_bytes() == b"{}\n"
+    atomic_write(out, b"[]\n")  # replaces
+    assert out.read_bytes() == b"[]\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json"]

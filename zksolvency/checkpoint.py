@@ -22,12 +22,12 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from zksolvency.errors import InputError
+from zksolvency.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Checkpoint:
         else:
             self.path.mkdir(mode=0o700, parents=False)
             (self.path / DONE).mkdir(mode=0o700)
-            _atomic_write(state, _canonical(self.body))
+            atomic_write(state, _canonical(self.body))
         (self.path / DONE).mkdir(mode=0o700, exist_ok=True)
 
     def _check_binding(self, state: Path) -> None:
@@ -117,27 +117,7 @@ class Checkpoint:
 
     def put(self, name: str, payload: bytes) -> None:
         body = MAGIC + self.binding + len(payload).to_bytes(8, "big") + payload
-        _atomic_write(self._file(name), body + hashlib.sha256(body).digest())
+        atomic_write(self._file(name), body + hashlib.sha256(body).digest())
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, fsync, rename, fsync the directory: after
-    a crash the file is either absent or complete."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dfd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)

@@ -35,6 +35,7 @@ from zksolvency.errors import (
     VerificationError,
     ZkSolvencyError,
 )
+from zksolvency.files import atomic_write, write_private
 
 app = typer.Typer(
     name="zksolvency",
@@ -402,15 +403,15 @@ def _inclusion(
     balances = liab.balances[:, [liab.assets.index(a) for a in b.assets]]
     proofs = inc.make(bundle_dir, liab.user_ids, balances, master, wanted)
     if user is not None:
-        _atomic_write(out, proofs[0].to_json())
+        atomic_write(out, proofs[0].to_json())
         return 1
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     tmp.mkdir(mode=0o700)  # proofs hold user IDs and balances: owner-only
     try:
         for i, p in enumerate(proofs):
-            _write_private(tmp / f"{i:08d}.json", p.to_json())
+            write_private(tmp / f"{i:08d}.json", p.to_json())
         index = {p.user_id: f"{i:08d}.json" for i, p in enumerate(proofs)}
-        _write_private(
+        write_private(
             tmp / "index.json", (json.dumps(index, sort_keys=True, indent=0) + "\n").encode()
         )
         os.rename(tmp, out)
@@ -425,26 +426,6 @@ def _read_input(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create ``path`` owner-only (an inclusion proof holds a user ID and
-    balances, like the secret) and write ``data`` durably."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    try:
-        _write_private(tmp, data)
-        os.rename(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _parse_expect(text: str) -> dict[str, int]:
