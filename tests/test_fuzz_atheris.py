@@ -7,7 +7,9 @@ and the shared properties (tests/fuzz/targets.py) still work; real fuzzing
 campaigns are longer (tests/fuzz/README.md, docs/THREAT_MODEL.md section 7).
 
 The four harnesses that prove a seed bundle or seed range proofs first spend
-most of their ~5 s building fixed-base tables, so they run only with -m slow.
+most of their ~5 s building fixed-base tables, so they run only with -m slow;
+so do the four proof-of-reserves harnesses (~3 s each, mostly instrumenting
+imports; their properties also run under hypothesis in test_fuzz_reserves.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ HARNESSES = [
     pytest.param("inclusion", id="inclusion", marks=pytest.mark.slow),
     pytest.param("manifest", id="manifest", marks=pytest.mark.slow),
     pytest.param("bundle", id="bundle", marks=pytest.mark.slow),
+    pytest.param("reserves", id="reserves", marks=pytest.mark.slow),
+    pytest.param("snapshot", id="snapshot", marks=pytest.mark.slow),
+    pytest.param("bitcoin", id="bitcoin", marks=pytest.mark.slow),
+    pytest.param("ethereum", id="ethereum", marks=pytest.mark.slow),
 ]
 
 

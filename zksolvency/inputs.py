@@ -48,11 +48,12 @@ base units ``value·10^d``. Every amount must be < 2^leaf_bits.
 Reserves (:func:`load_reserves`): JSON
 ``{"epoch": "2026-11", "assets": {"BTC": {"total": "2100000000000"}, …}}``;
 totals are canonical decimal strings of base units (``0`` or no leading zero),
-below 2^128. An asset may list ``"entries"`` (address-level attestations,
-:mod:`zksolvency.reserves.attestation`); then the file also names its
-``"custodian"`` and repeats the signed ``"message"`` template, the total must
-be the sum of the entries, and no on-chain holding may be listed twice. Any
-other key is rejected.
+below 2^128; asset names follow the statement's grammar (``check_asset_name``),
+also when no liabilities are given to match them against. An asset may list
+``"entries"`` (address-level attestations, :mod:`zksolvency.reserves.attestation`);
+then the file also names its ``"custodian"`` and repeats the signed ``"message"``
+template, the total must be the sum of the entries, and no on-chain holding may
+be listed twice. Any other key is rejected.
 
 Secrets (:func:`write_secret`, :func:`read_secret`): 32 random bytes stored as
 64 hexadecimal characters and a newline, in a file of mode 0600.
@@ -75,7 +76,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from zksolvency.circuits import EPOCH_RE, Asset, Statement
+from zksolvency.circuits import EPOCH_RE, Asset, Statement, check_asset_name
 from zksolvency.errors import InputError, InternalError
 
 if TYPE_CHECKING:
@@ -99,6 +100,10 @@ __all__ = [
 PathLike = str | os.PathLike[str]
 
 MAX_USER_ID_BYTES = 128
+#: JSON inputs (liabilities, reserves) larger than this are refused unread.
+MAX_JSON_BYTES = 4 << 30
+#: Reserves files (a bundle carries at most this much reserves.json).
+MAX_RESERVES_FILE_BYTES = 16 << 20
 MAX_RESERVE_BITS = 128  # the largest solvency bit width
 SECRET_BYTES = 32
 MIN_SECRET_DISTINCT_BYTES = 16
@@ -508,14 +513,16 @@ def _reject_constant(name: str) -> Any:
     raise _CellError(f"{name} is not allowed")
 
 
-def _read_json(src: str, *, keep_floats: bool) -> Any:
+def _read_json(src: str, *, keep_floats: bool, max_bytes: int = MAX_JSON_BYTES) -> Any:
     """Parse a JSON file strictly: UTF-8 (BOM stripped), no duplicate keys, no
     NaN/Infinity; floats become :class:`_JsonFloat` unless ``keep_floats``."""
     try:
         with open(src, "rb") as fh:
-            data = fh.read()
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"{src}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{src}: larger than {max_bytes >> 20} MiB; not read")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -535,6 +542,8 @@ def _read_json(src: str, *, keep_floats: bool) -> Any:
         raise InputError(f"{src}: duplicate key {_show(exc.args[0])} in a JSON object") from None
     except ValueError as exc:  # _CellError (NaN/Infinity), or an integer too long to parse
         raise InputError(f"{src}: invalid JSON ({exc})") from None
+    except RecursionError:  # the C scanner recurses once per [ or {
+        raise InputError(f"{src}: invalid JSON (arrays or objects nested too deeply)") from None
 
 
 def _load_json(src: str, statement: Statement) -> Liabilities:
@@ -754,7 +763,7 @@ def load_reserves(
             check_epoch(epoch)
         except InputError as exc:
             raise InputError(f"--epoch: {exc}") from None
-    data = _read_json(src, keep_floats=True)
+    data = _read_json(src, keep_floats=True, max_bytes=MAX_RESERVES_FILE_BYTES)
     if not isinstance(data, dict):
         raise InputError(f'{src}: expected a JSON object {{"epoch": …, "assets": {{…}}}}')
     unknown = sorted(set(data) - _RESERVES_KEYS - _RESERVES_OPTIONAL_KEYS)
@@ -774,6 +783,15 @@ def load_reserves(
     table = data["assets"]
     if not isinstance(table, dict):
         raise InputError(f'{src}: \'assets\' must be an object of {{"<ASSET>": {{"total": …}}}}')
+    if assets is None:  # the file names the assets: they must be asset names
+        for name in table:
+            try:
+                check_asset_name(name)
+            except InputError:
+                raise InputError(
+                    f"{src}: asset name {_show(name)}: use 1–32 letters, digits, '.', '_' or '-' "
+                    "(starting with a letter or digit)"
+                ) from None
     wanted = tuple(table) if assets is None else tuple(assets)
     missing = [a for a in wanted if a not in table]
     extra = [a for a in table if a not in set(wanted)]

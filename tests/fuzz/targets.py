@@ -5,6 +5,13 @@ One property for every decoder of untrusted bytes: the input either decodes to
 a value that re-encodes to exactly the same bytes, or the decoder raises the
 library's FormatError (InputError is a subclass). Each ``check_*`` returns
 True when the input decoded, False when it was refused; anything else escapes.
+The proof-of-reserves texts (addresses, signatures) have more than one accepted
+spelling of some values (an uppercase bech32 address, a lowercase Ethereum
+address): those must re-encode to one of their accepted spellings and to the
+decoder's canonical text. The reserves file and the snapshot CSV, which have no
+encoder in the library, are re-encoded here from what was parsed; the loaders
+must read that back to the same value and raise only their documented
+InputError.
 A broken round trip raises :class:`PropertyViolation`; any other exception
 propagates as it is. To the fuzzer, both are crashes.
 
@@ -15,8 +22,11 @@ inclusion proofs) are built here too, deterministically.
 
 from __future__ import annotations
 
+import base64
+import csv
 import dataclasses
 import hashlib
+import io
 import json
 import random
 import shutil
@@ -26,14 +36,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from coincurve import PrivateKey
 
 from zksolvency import bulletproofs as bp
 from zksolvency import bundle, inclusion
-from zksolvency.circuits import canonical_json, load_statement
-from zksolvency.errors import FormatError, VerificationError
+from zksolvency.circuits import EPOCH_RE, canonical_json, check_asset_name, load_statement
+from zksolvency.errors import FormatError, InputError, VerificationError
 from zksolvency.field import decode_scalar, encode_scalar
 from zksolvency.groups import get_group
+from zksolvency.inputs import MAX_RESERVE_BITS, Reserves, load_reserves
 from zksolvency.pedersen import generators
+from zksolvency.reserves import attestation, bitcoin, ethereum
+from zksolvency.reserves.snapshot import HEADER, MAX_BALANCE_BITS, Snapshot, load_snapshot
+from zksolvency.reserves.verify import verify_reserves
 from zksolvency.solvency import prove_epoch
 from zksolvency.transcript import Transcript
 
@@ -271,3 +286,448 @@ def tiny_bundle(root: Path, curve: str = "secp256k1") -> TinyBundle:
     manifest = json.loads((path / bundle.MANIFEST).read_bytes())
     files = {name: (path / name).read_bytes() for name in (*bundle.FILES, bundle.MANIFEST)}
     return TinyBundle(path, scratch, manifest, tuple(p.to_json() for p in proofs), files)
+
+
+# -- proof of reserves: addresses, signatures, the reserves file, the snapshot -------------
+
+#: what the two file loaders (``inputs.load_reserves``, ``snapshot.load_snapshot``)
+#: document: InputError (a FormatError) naming the file, and nothing else
+REFUSED_INPUT = (InputError,)
+#: what checking a parsed attestation may raise (``verify_reserves``: fails closed)
+FAILED = (FormatError, VerificationError)
+
+RESERVES_CUSTODIAN = "Fuzz Exchange Ltd"
+RESERVES_EPOCH = "2026-11"
+RESERVES_ROOT = bytes(range(100, 132))  # a fixed liabilities root the seeds sign
+RESERVES_ASSETS = ("BTC", "ETH", "USDT", "EUR")
+USDT = "0xdAC17F958D2ee523a2206206994597C13D831ec7"  # Tether's contract (EIP-55)
+#: address kinds of the seed keys; "p2pkh-u" is P2PKH of the uncompressed key (header 27)
+BITCOIN_KINDS = ("p2pkh", "p2pkh-u", "p2sh", "p2wpkh")
+ETHEREUM_KINDS = ("eth", "eth2")
+
+
+def text_of(data: bytes) -> str:
+    """Fuzzer bytes as the text a decoder is given: UTF-8, each byte that does not
+    decode a lone surrogate (U+DC80–U+DCFF), so that non-ASCII text and code
+    points no file can hold reach the decoders too."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _valid_asset(name: str) -> bool:
+    try:
+        check_asset_name(name)
+    except InputError:
+        return False
+    return True
+
+
+def check_bitcoin_address(text: str) -> bool:
+    """``bitcoin.parse_address``: a mainnet P2PKH, P2SH or P2WPKH address, which
+    re-encodes from its type and hash to ``text`` (bech32: lowercase, or all
+    uppercase), and whose canonical text decodes to the same address."""
+    try:
+        addr = bitcoin.parse_address(text)
+    except REFUSED:
+        return False
+    _require(len(addr.hash) == 20, f"address hash of {len(addr.hash)} bytes: {text!r}")
+    if addr.type is bitcoin.AddressType.P2WPKH:
+        again = bitcoin.segwit_encode(bitcoin.MAINNET_HRP, 0, addr.hash)
+        _require(text in (again, again.upper()), f"P2WPKH address does not re-encode: {text!r}")
+    else:
+        version = bitcoin.P2PKH_VERSION
+        if addr.type is bitcoin.AddressType.P2SH_P2WPKH:
+            version = bitcoin.P2SH_VERSION
+        again = bitcoin.b58check_encode(bytes([version]) + addr.hash)
+        _require(text == again, f"Base58Check address does not re-encode: {text!r}")
+    _require(addr.text == again, f"canonical text {addr.text!r} is not the encoding {again!r}")
+    _require(bitcoin.parse_address(again) == addr, "the canonical text decodes differently")
+    _require(attestation.canonical_address("bitcoin", text) == again, "canonical_address differs")
+    return True
+
+
+def check_bitcoin_signature(
+    text: str, address: str | None = None, message: str = "", honest: tuple[str, ...] = ()
+) -> bool:
+    """``bitcoin.decode_signature``: canonical base64 of 65 bytes. With ``address``,
+    whatever decodes must verify for ``message`` or fail with FormatError or
+    VerificationError, and only an untouched honest signature may verify (low S
+    and one header per address type: one encoding per signature)."""
+    try:
+        raw = bitcoin.decode_signature(text)
+    except REFUSED:
+        return False
+    _require(len(raw) == bitcoin.SIGNATURE_SIZE, f"decoded {len(raw)} bytes as a signature")
+    _require(base64.b64encode(raw).decode("ascii") == text, "signature does not re-encode")
+    if address is None:
+        return True
+    try:
+        bitcoin.verify_message(address, message, text)
+    except FAILED:
+        return True
+    _require(text in honest, f"a modified Bitcoin signature verified: {text!r}")
+    return True
+
+
+def check_ethereum_address(text: str) -> bool:
+    """``ethereum.parse_address``: 20 bytes written all-lowercase or exactly in
+    EIP-55; re-encodes to one of the two, and canonically to EIP-55."""
+    try:
+        raw = ethereum.parse_address(text)
+    except REFUSED:
+        return False
+    _require(len(raw) == ethereum.ADDRESS_SIZE, f"decoded {len(raw)} bytes as an address")
+    eip55 = ethereum.checksum_address(raw)
+    _require(text in ("0x" + raw.hex(), eip55), f"address does not re-encode: {text!r}")
+    _require(ethereum.parse_address(eip55) == raw, "the EIP-55 text decodes differently")
+    _require(attestation.canonical_address("ethereum", text) == eip55, "canonical_address differs")
+    return True
+
+
+def check_ethereum_signature(
+    text: str, address: str | None = None, message: str = "", honest: tuple[str, ...] = ()
+) -> bool:
+    """``ethereum.decode_signature``: ``0x`` and 130 lowercase hex digits. With
+    ``address``, as :func:`check_bitcoin_signature` (``personal_sign``, v 27 or 28)."""
+    try:
+        raw = ethereum.decode_signature(text)
+    except REFUSED:
+        return False
+    _require(len(raw) == ethereum.SIGNATURE_SIZE, f"decoded {len(raw)} bytes as a signature")
+    _require("0x" + raw.hex() == text, "signature does not re-encode")
+    if address is None:
+        return True
+    try:
+        ethereum.verify_message(address, message, text)
+    except FAILED:
+        return True
+    _require(text in honest, f"a modified Ethereum signature verified: {text!r}")
+    return True
+
+
+# -- the reserves file ------------------------------------------------------------------
+
+
+def reserves_json(res: Reserves) -> bytes:
+    """The reserves file of a parsed value: assets in order, the message
+    template with the custodian, amounts as decimal strings."""
+    assets: dict[str, Any] = {}
+    for name, total in res.totals.items():
+        spec: dict[str, Any] = {"total": str(total)}
+        if name in res.entries:
+            spec["entries"] = [_entry_json(e) for e in res.entries[name]]
+        assets[name] = spec
+    doc: dict[str, Any] = {"epoch": res.epoch}
+    if res.custodian is not None:
+        doc |= {"custodian": res.custodian, "message": attestation.MESSAGE_TEMPLATE}
+    doc["assets"] = assets
+    return json.dumps(doc, indent=1).encode("ascii") + b"\n"
+
+
+def _entry_json(e: attestation.Entry) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "chain": e.chain,
+        "address": e.address,
+        "amount": str(e.amount),
+        "height": e.height,
+        "signature": e.signature,
+    }
+    if e.token is not None:
+        out["token"] = e.token
+    return out
+
+
+def _reserves_value(res: Reserves) -> tuple[Any, ...]:
+    return (res.epoch, list(res.totals.items()), res.custodian, list(res.entries.items()))
+
+
+def _require_reserves_invariants(
+    res: Reserves, assets: tuple[str, ...] | None, epoch: str | None
+) -> None:
+    """What a parsed reserves file promises (inputs.py, reserves/attestation.py)."""
+    _require(EPOCH_RE.fullmatch(res.epoch) is not None, f"epoch {res.epoch!r} accepted")
+    _require(epoch is None or res.epoch == epoch, "epoch differs from the one asked for")
+    _require(assets is None or tuple(res.totals) == assets, "assets differ from those asked for")
+    for name, total in res.totals.items():
+        _require(_valid_asset(name), f"asset name {name!r} accepted")
+        _require(0 <= total < 1 << MAX_RESERVE_BITS, f"total {total} accepted")
+    _require(set(res.entries) <= set(res.totals), "entries for an asset without a total")
+    if res.entries or res.custodian is not None:
+        try:
+            attestation.check_custodian(res.custodian)
+        except InputError:
+            raise PropertyViolation(f"custodian {res.custodian!r} accepted") from None
+    holdings = set()
+    for name, listed in res.entries.items():
+        for i, e in enumerate(listed, 1):
+            _require((e.asset, e.index) == (name, i), f"entry {name} {i} mislabelled")
+            _require(e.chain in attestation.CHAINS, f"chain {e.chain!r} accepted")
+            _require(
+                attestation.canonical_address(e.chain, e.address) == e.address,
+                f"address {e.address!r} is not canonical",
+            )
+            _require(0 <= e.amount < 1 << MAX_RESERVE_BITS, f"amount {e.amount} accepted")
+            _require(0 <= e.height <= attestation.MAX_HEIGHT, f"height {e.height} accepted")
+            module = bitcoin if e.chain == attestation.BITCOIN else ethereum
+            module.decode_signature(e.signature)  # FormatError here escapes: a crash
+            if e.token is not None:
+                _require(e.chain == attestation.ETHEREUM, "a token on a Bitcoin entry")
+                _require(ethereum.checksum_address(ethereum.parse_address(e.token)) == e.token, "")
+            _require(e.holding not in holdings, f"holding {e.holding} listed twice")
+            holdings.add(e.holding)
+        _require(sum(e.amount for e in listed) == res.totals[name], f"{name}: total is not the sum")
+
+
+def check_reserves(
+    path: Path,
+    data: bytes,
+    *,
+    assets: tuple[str, ...] | None = None,
+    epoch: str | None = None,
+    verify: bool = False,
+    snapshot: Snapshot | None = None,
+) -> bool:
+    """``inputs.load_reserves`` of ``data`` written to ``path`` (for ``assets``
+    and ``epoch`` when given, as ``prove`` loads it; else the file's own, as
+    ``reserves verify`` does): InputError, or a value that keeps every promise
+    of the format and that :func:`reserves_json` re-encodes to a file which
+    loads to the same value (a fixed point).
+
+    With ``verify``, whatever loads is then checked against :data:`RESERVES_ROOT`
+    (and ``snapshot``): ``verify_reserves`` must pass or fail with the library's
+    errors, and may pass only if every entry carries an untouched seed signature
+    for its address, custodian and epoch and (with a snapshot) holds no more
+    than the snapshot's balance."""
+    path.write_bytes(data)
+    try:
+        res = load_reserves(path, assets, epoch)
+    except REFUSED_INPUT:
+        return False
+    _require_reserves_invariants(res, assets, epoch)
+    again = reserves_json(res)
+    path.write_bytes(again)
+    try:
+        back = load_reserves(path, assets, epoch)
+    except REFUSED_INPUT as exc:
+        raise PropertyViolation(f"the re-encoded reserves file is refused: {exc}") from None
+    _require(_reserves_value(back) == _reserves_value(res), "reserves do not round-trip")
+    _require(reserves_json(back) == again, "the re-encoding is not a fixed point")
+    if not verify:
+        return True
+    try:
+        report = verify_reserves(res, RESERVES_ROOT, snapshot=snapshot)
+    except FAILED:
+        return True
+    honest = reserves_seeds().honest
+    for listed in res.entries.values():
+        for e in listed:
+            signed = (res.custodian, res.epoch, e.address, e.signature)
+            _require(signed in honest, f"{e.where()}: a signature verified that was not made")
+            if snapshot is not None:
+                have = snapshot.balance(e.chain, e.address, e.asset, e.height)
+                _require(have is not None and e.amount <= have, f"{e.where()}: over the balance")
+    _require([a.asset for a in report.assets] == list(res.totals), "report lists other assets")
+    return True
+
+
+# -- the snapshot CSV -------------------------------------------------------------------
+
+
+def snapshot_csv(snap: Snapshot) -> bytes:
+    """The CSV of a parsed snapshot: header, then its rows in file order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for (chain, address, asset, height), (amount, _) in sorted(
+        snap.rows.items(), key=lambda row: row[1][1]
+    ):
+        writer.writerow([chain, address, asset, str(amount), str(height)])
+    return out.getvalue().encode("utf-8")
+
+
+def _snapshot_value(snap: Snapshot) -> dict[tuple[str, str, str, int], int]:
+    return {key: amount for key, (amount, _) in snap.rows.items()}
+
+
+def check_snapshot(path: Path, data: bytes, against: Reserves | None = None) -> bool:
+    """``snapshot.load_snapshot`` of ``data`` written to ``path``: InputError, or
+    rows keyed by a known chain, a canonical address, an asset name and a height
+    below 2^63, with balances below 2^256, which :func:`snapshot_csv` re-encodes
+    to a file that loads to the same rows (a fixed point).
+
+    With ``against`` (an honest attestation over :data:`RESERVES_ROOT`),
+    ``verify_reserves`` with this snapshot must pass exactly when every entry
+    has a row at its height holding at least its amount."""
+    path.write_bytes(data)
+    try:
+        snap = load_snapshot(path)
+    except REFUSED_INPUT:
+        return False
+    lines = set()
+    for (chain, address, asset, height), (amount, line) in snap.rows.items():
+        _require(chain in attestation.CHAINS, f"chain {chain!r} accepted")
+        canonical = attestation.canonical_address(chain, address)
+        _require(canonical == address, f"address {address!r} kept, not {canonical!r}")
+        _require(_valid_asset(asset), f"asset name {asset!r} accepted")
+        _require(0 <= height <= attestation.MAX_HEIGHT, f"height {height} accepted")
+        _require(0 <= amount < 1 << MAX_BALANCE_BITS, f"balance {amount} accepted")
+        _require(line >= 2 and line not in lines, f"line {line} given twice or as the header")
+        lines.add(line)
+    again = snapshot_csv(snap)
+    path.write_bytes(again)
+    try:
+        back = load_snapshot(path)
+    except REFUSED_INPUT as exc:
+        raise PropertyViolation(f"the re-encoded snapshot is refused: {exc}") from None
+    _require(_snapshot_value(back) == _snapshot_value(snap), "snapshot does not round-trip")
+    _require(snapshot_csv(back) == again, "the re-encoding is not a fixed point")
+    if against is None:
+        return True
+    covered = all(
+        (have := snap.balance(e.chain, e.address, e.asset, e.height)) is not None
+        and e.amount <= have
+        for listed in against.entries.values()
+        for e in listed
+    )
+    try:
+        verify_reserves(against, RESERVES_ROOT, snapshot=snap)
+    except VerificationError:
+        _require(not covered, "an attestation covered by the snapshot failed")
+        return True
+    _require(covered, "an attestation passed with a balance missing or too small")
+    return True
+
+
+# -- seeds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReservesSeeds:
+    """Fixed test keys (no value anywhere), their addresses, signatures of each
+    address's message for :data:`RESERVES_CUSTODIAN`, :data:`RESERVES_EPOCH`
+    and :data:`RESERVES_ROOT`, an attestation using them, and snapshots."""
+
+    addresses: dict[str, str]  # kind -> canonical address
+    signatures: dict[str, str]  # kind -> signature of its message
+    messages: dict[str, str]  # kind -> the message its key signs
+    entries: tuple[tuple[str, dict[str, Any]], ...]  # (asset, entry) of the attestation
+    document: dict[str, Any]  # the attestation, as JSON
+    files: tuple[bytes, ...]  # reserves files: the attestation written several ways, and others
+    snapshots: tuple[bytes, ...]  # snapshot CSVs
+    honest: frozenset[tuple[str | None, str, str, str]]  # (custodian, epoch, address, signature)
+
+
+def _seed_key(kind: str) -> bytes:
+    return hashlib.sha256(b"zksolvency fuzz seed key " + kind.encode()).digest()
+
+
+def _seed_address(kind: str) -> str:
+    pub = PrivateKey(_seed_key(kind)).public_key
+    if kind in ETHEREUM_KINDS:
+        return ethereum.checksum_address(ethereum.address_of(pub))
+    return {
+        "p2pkh": lambda: bitcoin.p2pkh_address(pub),
+        "p2pkh-u": lambda: bitcoin.p2pkh_address(pub, compressed=False),
+        "p2sh": lambda: bitcoin.p2sh_p2wpkh_address(pub),
+        "p2wpkh": lambda: bitcoin.p2wpkh_address(pub),
+    }[kind]()
+
+
+@cache
+def reserves_seeds() -> ReservesSeeds:
+    kinds = BITCOIN_KINDS + ETHEREUM_KINDS
+    addresses = {k: _seed_address(k) for k in kinds}
+    messages = {
+        k: attestation.message(RESERVES_CUSTODIAN, RESERVES_EPOCH, RESERVES_ROOT, a)
+        for k, a in addresses.items()
+    }
+    signatures = {
+        k: (ethereum if k in ETHEREUM_KINDS else bitcoin).sign_message(
+            _seed_key(k), addresses[k], messages[k]
+        )
+        for k in kinds
+    }
+
+    def entry(kind: str, amount: int, height: int, token: str | None = None) -> dict[str, Any]:
+        chain = attestation.ETHEREUM if kind in ETHEREUM_KINDS else attestation.BITCOIN
+        out = {
+            "chain": chain,
+            "address": addresses[kind],
+            "amount": str(amount),
+            "height": height,
+            "signature": signatures[kind],
+        }
+        return out | ({"token": token} if token else {})
+
+    listed = {
+        "BTC": [entry(k, 10 ** (i + 2) + i, 870_000) for i, k in enumerate(BITCOIN_KINDS)],
+        "ETH": [entry("eth", 5 * 10**18, 21_000_000)],
+        "USDT": [
+            entry("eth", 7_000_000, 21_000_000, USDT),
+            entry("eth2", 1_000_000, 21_000_001, USDT),
+        ],
+    }
+    assets: dict[str, Any] = {
+        a: {"total": str(sum(int(e["amount"]) for e in es)), "entries": es}
+        for a, es in listed.items()
+    }
+    assets["EUR"] = {"total": "2500000"}  # unattested
+    document = {
+        "epoch": RESERVES_EPOCH,
+        "custodian": RESERVES_CUSTODIAN,
+        "message": attestation.MESSAGE_TEMPLATE,
+        "assets": assets,
+    }
+    unattested = {"epoch": RESERVES_EPOCH, "assets": {a: {"total": "0"} for a in RESERVES_ASSETS}}
+    files = (
+        json.dumps(document, indent=1).encode() + b"\n",
+        canonical_json(document),
+        b"\xef\xbb\xbf" + json.dumps(document).encode(),
+        json.dumps(unattested).encode(),
+    )
+    rows = [
+        (e["chain"], e["address"], a, e["amount"], str(e["height"]))
+        for a, es in listed.items()
+        for e in es
+    ]
+    csv_lines = ["chain,address,asset,amount,height", *(",".join(r) for r in rows)]
+    other = {"bc1": str.upper, "0x": str.lower}  # another accepted spelling
+    spelled = [  # the same rows, quoted, balances one above the amounts
+        (c, other.get(ad[:3], other.get(ad[:2], str))(ad), a, str(int(m) + 1), h)
+        for c, ad, a, m, h in rows
+    ]
+    snapshots = (
+        ("\n".join(csv_lines) + "\n").encode(),
+        ("\ufeff" + "\r\n".join(csv_lines) + "\r\n\r\n").encode(),
+        "\n".join([csv_lines[0], *(",".join(f'"{f}"' for f in r) for r in spelled)]).encode(),
+        ("\n".join(csv_lines[:3]) + "\n").encode(),  # covers only two entries
+    )
+    honest = frozenset(
+        (RESERVES_CUSTODIAN, RESERVES_EPOCH, addresses[k], signatures[k]) for k in kinds
+    )
+    entries = tuple((a, e) for a, es in listed.items() for e in es)
+    return ReservesSeeds(
+        addresses, signatures, messages, entries, document, files, snapshots, honest
+    )
+
+
+@cache
+def seed_attestation() -> Reserves:
+    """The seed attestation, loaded (its signatures over :data:`RESERVES_ROOT` verify)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="zksolvency-fuzz-") as tmp:
+        path = Path(tmp) / "reserves.json"
+        path.write_bytes(reserves_seeds().files[0])
+        res = load_reserves(path)
+    verify_reserves(res, RESERVES_ROOT)
+    return res
+
+
+def seed_snapshot() -> Snapshot:
+    """The first seed snapshot, loaded: it covers every entry of the attestation."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="zksolvency-fuzz-") as tmp:
+        path = Path(tmp) / "snapshot.csv"
+        path.write_bytes(reserves_seeds().snapshots[0])
+        return load_snapshot(path)

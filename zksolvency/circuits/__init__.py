@@ -30,7 +30,7 @@ RELATIONS = ("per-asset",)
 LEAF_BITS = (8, 16, 32, 64)
 SOLVENCY_BITS = (64, 128)
 MAX_DECIMALS = 30
-ASSET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+ASSET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")  # use with fullmatch
 #: Epoch labels (SPEC §14): bound into every transcript, key and leaf hash, and
 #: shown to auditors, so one plain grammar everywhere (no markup, no control
 #: characters). Use with ``fullmatch``.
@@ -125,7 +125,7 @@ def canonical_json(obj: Any) -> bytes:
 
 
 def check_asset_name(name: str) -> None:
-    if not ASSET_RE.match(name):
+    if not isinstance(name, str) or not ASSET_RE.fullmatch(name):
         raise InputError(f"asset name {name!r}: use 1–32 letters, digits, '.', '_' or '-'")
 
 
