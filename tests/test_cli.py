@@ -813,6 +813,14 @@ def test_demo(tmp_path: Path) -> None:
     assert len(proofs) == 1
     check = run("verify-inclusion", proofs[0], "--bundle", bundle)
     assert check.exit_code == 0, check.output
+    # the demo's reserves are signed over the bundle's root and match its snapshot
+    assert (bundle / "reserves.json").read_bytes() == (out / "reserves.json").read_bytes()
+    assert all(len(reserves["assets"][a]["entries"]) == 1 for a in reserves["assets"])
+    attested = run(
+        "verify", bundle, "--snapshot", out / "snapshot.csv", "--require-attested", "--json"
+    )
+    assert attested.exit_code == 0, attested.output
+    assert json.loads(attested.stdout)["reserves_attestation"]["attested"] is True
     info = json.loads(run("inspect", bundle, "--json").stdout)
     assert info["padded_leaves"] == 1024
     assert info["assets"] == ["BTC", "ETH", "USDT"]

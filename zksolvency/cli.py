@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import random
+import secrets
 import shutil
 import sys
 import time
@@ -563,7 +564,9 @@ def demo(
 
 def _demo(users: int, out: Path, workers: int | None) -> None:
     from zksolvency import inclusion as inc
-    from zksolvency.inputs import write_secret
+    from zksolvency.inputs import load_reserves, write_secret
+    from zksolvency.reserves.snapshot import load_snapshot
+    from zksolvency.reserves.verify import verify_reserves
     from zksolvency.solvency import verify_bundle
 
     if out.exists():
@@ -589,22 +592,15 @@ def _demo(users: int, out: Path, workers: int | None) -> None:
     )
     totals = {a: sum(r[1 + i] for r in rows) for i, a in enumerate(assets)}
     epoch = time.strftime("%Y-%m")
-    reserves_json = out / "reserves.json"
-    reserves_json.write_text(
-        json.dumps(
-            {
-                "epoch": epoch,
-                "assets": {a: {"total": str(totals[a] + totals[a] // 10 + 1)} for a in assets},
-            },
-            indent=2,
-        )
-        + "\n"
-    )
     key = out / "master.key"
     write_secret(key)
+    reserves_json = out / "reserves.json"
+    snapshot_csv = out / "snapshot.csv"
+    root = _demo_reserves(users_csv, key, epoch, totals, reserves_json, snapshot_csv)
     console.print(
         f"[bold]1. sample exchange[/]: {users} users × {len(assets)} assets → "
-        f"{users_csv}, {reserves_json}, {key}"
+        f"{users_csv}, {key}; reserves signed by one address per asset over root "
+        f"{root.hex()[:16]}… → {reserves_json}, chain snapshot {snapshot_csv}"
     )
     bundle_dir = out / "bundle"
     report = _prove(
@@ -627,9 +623,16 @@ def _demo(users: int, out: Path, workers: int | None) -> None:
     start = time.perf_counter()
     with _progress(_show_progress(False)) as progress:
         verified = verify_bundle(bundle_dir, workers=workers, progress=progress)
+    attested = verify_reserves(
+        load_reserves(bundle_dir / "reserves.json"),
+        bytes.fromhex(verified.root_hash),
+        snapshot=load_snapshot(snapshot_csv),
+    )
     console.print(
         f"[bold]3. verify[/]: all {verified.range_proofs} range proofs, the tree and "
-        f"{len(verified.assets)} solvency proofs hold ({time.perf_counter() - start:.1f} s)"
+        f"{len(verified.assets)} solvency proofs hold; "
+        f"{sum(a.entries or 0 for a in attested.assets)} reserve signatures over this root "
+        f"and their balances in the snapshot check out ({time.perf_counter() - start:.1f} s)"
     )
     who = rows[0][0]
     proof_path = out / f"{who}.json"
@@ -642,12 +645,67 @@ def _demo(users: int, out: Path, workers: int | None) -> None:
     exe = "zksolvency" if shutil.which("zksolvency") else sys.argv[0]
     console.print(
         "\nTry it yourself:\n"
-        f"  {exe} verify {bundle_dir}\n"
+        f"  {exe} verify {bundle_dir} --snapshot {snapshot_csv}\n"
         f"  {exe} inspect {bundle_dir}\n"
         f"  {exe} verify-inclusion {proof_path} --bundle {bundle_dir}",
         markup=False,
         soft_wrap=True,
     )
+
+
+def _demo_reserves(
+    users_csv: Path,
+    key: Path,
+    epoch: str,
+    totals: dict[str, int],
+    reserves_json: Path,
+    snapshot_csv: Path,
+) -> bytes:
+    """Sign the demo's reserves as a custodian would (docs/SPEC.md §16): the
+    liabilities root first, then one fresh software key per asset signs it
+    (BTC: a P2WPKH address; ETH: ether; USDT: an ERC-20 holding), and a chain
+    snapshot that shows the balances. Returns the root."""
+    from coincurve import PrivateKey
+
+    from zksolvency.circuits import load_statement
+    from zksolvency.inputs import load_liabilities, read_secret
+    from zksolvency.reserves import bitcoin, ethereum
+    from zksolvency.reserves.attestation import MESSAGE_TEMPLATE, message
+    from zksolvency.reserves.root import liabilities_root
+
+    liab = load_liabilities(users_csv, load_statement())
+    root = liabilities_root(
+        liab.statement, liab.user_ids, liab.balances, read_secret(key), epoch, min_leaves=1024
+    )
+    custodian = "zksolvency demo exchange"
+    usdt = "0xdAC17F958D2ee523a2206206994597C13D831ec7"  # Tether's ERC-20 contract
+    height = {"bitcoin": 870_000, "ethereum": 21_000_000}
+    assets: dict[str, Any] = {}
+    rows = []
+    for asset, total in totals.items():
+        secret = secrets.token_bytes(32)  # the demo's address keys are thrown away
+        pub = PrivateKey(secret).public_key
+        amount = total + total // 10 + 1
+        if asset == "BTC":
+            chain, address = "bitcoin", bitcoin.p2wpkh_address(pub)
+            signature = bitcoin.sign_message(
+                secret, address, message(custodian, epoch, root, address)
+            )
+        else:
+            chain, address = "ethereum", ethereum.checksum_address(ethereum.address_of(pub))
+            signature = ethereum.sign_message(
+                secret, address, message(custodian, epoch, root, address)
+            )
+        entry = {"chain": chain, "address": address, "amount": str(amount)}
+        if asset == "USDT":
+            entry["token"] = usdt
+        entry |= {"height": height[chain], "signature": signature}
+        assets[asset] = {"total": str(amount), "entries": [entry]}
+        rows.append(f"{chain},{address},{asset},{amount},{height[chain]}\n")
+    doc = {"epoch": epoch, "custodian": custodian, "message": MESSAGE_TEMPLATE, "assets": assets}
+    reserves_json.write_text(json.dumps(doc, indent=2) + "\n")
+    snapshot_csv.write_text("chain,address,asset,amount,height\n" + "".join(rows))
+    return root
 
 
 # -- benchmarks ------------------------------------------------------------------------
