@@ -224,6 +224,8 @@ def _prove(
     get_group(curve)  # unknown curve: fail before reading anything big
     if out.exists():
         raise InputError(f"{out}: already exists (choose a new output directory)")
+    if not out.absolute().parent.is_dir():
+        raise InputError(f"{out.parent}: output parent directory does not exist")
     st = load_statement(statement)
     liab = load_liabilities(liabilities, st)
     reserves_bytes = _read_input(reserves)
