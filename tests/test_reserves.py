@@ -1724,40 +1724,28 @@ def test_cli_message_and_sign(custodian: dict[str, Any], tmp_path: Path) -> None
         == message(CUSTODIAN, EPOCH, bytes.fromhex(custodian["root"]), wallet.eth) + "\n"
     )
     key = _key_file(tmp_path / "k.hex", secrets.token_bytes(32))
+    sign = (
+        "reserves",
+        "sign",
+        "--key-file",
+        key,
+        "--custodian",
+        CUSTODIAN,
+        "--epoch",
+        EPOCH,
+        "--root",
+        custodian["root"],
+        "--address",
+        wallet.p2wpkh,
+    )
     fails(
-        run(
-            "reserves",
-            "sign",
-            "--key-file",
-            key,
-            "--custodian",
-            CUSTODIAN,
-            "--epoch",
-            EPOCH,
-            "--root",
-            custodian["root"],
-            "--address",
-            wallet.p2wpkh,
-        ),
+        run(*sign),
         2,
         "does not belong",
     )
     key.chmod(0o644)
     fails(
-        run(
-            "reserves",
-            "sign",
-            "--key-file",
-            key,
-            "--custodian",
-            CUSTODIAN,
-            "--epoch",
-            EPOCH,
-            "--root",
-            custodian["root"],
-            "--address",
-            wallet.p2wpkh,
-        ),
+        run(*sign),
         2,
         "chmod 600",
     )

@@ -8,16 +8,22 @@ from pathlib import Path
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Create ``path`` (it must not exist) with mode 0600 and write ``data``
-    durably (fsync)."""
+    """Create ``path`` (it must not exist: FileExistsError) with mode 0600 and
+    write ``data`` durably (fsync); on failure the new file is removed."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        # ours (O_EXCL): never leave a truncated file behind
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
 
 
 def atomic_write(path: Path, data: bytes) -> None:

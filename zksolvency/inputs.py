@@ -61,7 +61,6 @@ Secrets (:func:`write_secret`, :func:`read_secret`): 32 random bytes stored as
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
@@ -78,6 +77,7 @@ import numpy as np
 
 from zksolvency.circuits import EPOCH_RE, Asset, Statement, check_asset_name
 from zksolvency.errors import InputError, InternalError
+from zksolvency.files import write_private
 
 if TYPE_CHECKING:
     from zksolvency.reserves.attestation import Entry
@@ -867,29 +867,15 @@ def parse_base_units(value: Any, what: str, bits: int = MAX_RESERVE_BITS) -> int
 def write_secret(path: PathLike) -> None:
     """Create ``path`` (mode 0600, never overwriting) holding a fresh 32-byte
     master secret from :func:`secrets.token_bytes` as 64 lowercase hex
-    characters and a newline."""
+    characters and a newline. A failed write leaves no truncated secret behind
+    (that a later run would refuse, or worse, accept after a manual fix-up)."""
     src = os.fspath(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    payload = (secrets.token_bytes(SECRET_BYTES).hex() + "\n").encode("ascii")
     try:
-        fd = os.open(src, flags, 0o600)
+        write_private(Path(src), payload)
     except FileExistsError:
         raise InputError(f"{src}: already exists; refusing to overwrite a secret") from None
     except OSError as exc:
-        raise InputError(f"{src}: cannot create ({exc.strerror or exc})") from None
-    payload = (secrets.token_bytes(SECRET_BYTES).hex() + "\n").encode("ascii")
-    try:
-        try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        # Do not leave a truncated secret behind that a later run would refuse
-        # (or, worse, accept after a manual fix-up).
-        with contextlib.suppress(OSError):
-            os.unlink(src)
         raise InputError(f"{src}: cannot write secret ({exc.strerror or exc})") from None
 
 
