@@ -32,6 +32,7 @@ from zksolvency import bulletproofs as bp
 from zksolvency.circuits import EPOCH_RE, Statement, canonical_json
 from zksolvency.circuits import from_dict as statement_from_dict
 from zksolvency.errors import FormatError, InputError, ParameterError, ZkSolvencyError
+from zksolvency.files import fsync_dir
 from zksolvency.groups import CURVES, get_group
 from zksolvency.pedersen import DEFAULT_DOMAIN
 from zksolvency.solvency import MAX_LEAVES, EpochProof, check_batch_size
@@ -175,12 +176,7 @@ def write(out: str | Path, proof: EpochProof, *, reserves: bytes | None = None) 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    try:
-        fd = os.open(parent, os.O_RDONLY)
-        os.fsync(fd)
-        os.close(fd)
-    except OSError:  # pragma: no cover - directory fsync unsupported
-        pass
+    fsync_dir(parent)
     return manifest
 
 

@@ -54,7 +54,6 @@ class Checkpoint:
         self.path = Path(path)
         self.body = {"format": FORMAT, **body}
         self.binding = hashlib.sha256(_canonical(self.body)).digest()
-        self.resumed = 0
         state = self.path / STATE
         if self.path.exists():
             if not resume:
@@ -65,7 +64,6 @@ class Checkpoint:
             self._check_binding(state)
         else:
             self.path.mkdir(mode=0o700, parents=False)
-            (self.path / DONE).mkdir(mode=0o700)
             atomic_write(state, _canonical(self.body))
         (self.path / DONE).mkdir(mode=0o700, exist_ok=True)
 

@@ -1,4 +1,4 @@
-"""Durable, owner-only file writes shared by the CLI and the checkpoint."""
+"""Durable, owner-only file writes shared by the CLI, the checkpoint and the bundle."""
 
 from __future__ import annotations
 
@@ -38,9 +38,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    with contextlib.suppress(OSError):  # directory fsync is not supported everywhere
-        dfd = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where directories can be fsynced)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
         try:
-            os.fsync(dfd)
+            os.fsync(fd)
         finally:
-            os.close(dfd)
+            os.close(fd)

@@ -191,6 +191,8 @@ class Reserves:
     custodian: str | None = None
     entries: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     source: str = ""
+    #: The exact bytes parsed (what ``prove`` publishes as the bundle's reserves.json).
+    data: bytes = field(default=b"", repr=False)
 
 
 # --------------------------------------------------------------------------- #
@@ -514,8 +516,12 @@ def _reject_constant(name: str) -> Any:
 
 
 def _read_json(src: str, *, keep_floats: bool, max_bytes: int = MAX_JSON_BYTES) -> Any:
-    """Parse a JSON file strictly: UTF-8 (BOM stripped), no duplicate keys, no
-    NaN/Infinity; floats become :class:`_JsonFloat` unless ``keep_floats``."""
+    """Parse a JSON file strictly (:func:`_parse_json`)."""
+    return _parse_json(src, _read_bytes(src, max_bytes), keep_floats=keep_floats)
+
+
+def _read_bytes(src: str, max_bytes: int) -> bytes:
+    """The whole file, refused unread when larger than ``max_bytes``."""
     try:
         with open(src, "rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -523,6 +529,12 @@ def _read_json(src: str, *, keep_floats: bool, max_bytes: int = MAX_JSON_BYTES) 
         raise InputError(f"{src}: cannot read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
         raise InputError(f"{src}: larger than {max_bytes >> 20} MiB; not read")
+    return data
+
+
+def _parse_json(src: str, data: bytes, *, keep_floats: bool) -> Any:
+    """Parse JSON strictly: UTF-8 (BOM stripped), no duplicate keys, no
+    NaN/Infinity; floats become :class:`_JsonFloat` unless ``keep_floats``."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -763,7 +775,8 @@ def load_reserves(
             check_epoch(epoch)
         except InputError as exc:
             raise InputError(f"--epoch: {exc}") from None
-    data = _read_json(src, keep_floats=True, max_bytes=MAX_RESERVES_FILE_BYTES)
+    file_bytes = _read_bytes(src, MAX_RESERVES_FILE_BYTES)
+    data = _parse_json(src, file_bytes, keep_floats=True)
     if not isinstance(data, dict):
         raise InputError(f'{src}: expected a JSON object {{"epoch": …, "assets": {{…}}}}')
     unknown = sorted(set(data) - _RESERVES_KEYS - _RESERVES_OPTIONAL_KEYS)
@@ -821,6 +834,7 @@ def load_reserves(
         custodian=custodian,
         entries=entries,
         source=src,
+        data=file_bytes,
     )
 
 

@@ -403,7 +403,7 @@ def prove_epoch(
     size = bp.proof_size(group, statement.leaf_bits, batch_size)
     commitments = np.empty((padded, k * ps), dtype=np.uint8)
     range_proofs: list[list[bytes]] = [[b""] * batches for _ in assets]
-    done = 0
+    done = resumed = 0
     run = executor or LocalExecutor(workers)
     for i, (payload, reused) in run.run(_prove_ranges, tasks()):
         a, start = layout[i]
@@ -416,10 +416,10 @@ def prove_epoch(
         range_proofs[a][first : first + count] = [
             payload[enc_bytes + j * size : enc_bytes + (j + 1) * size] for j in range(count)
         ]
-        if checkpoint and not reused:
+        if reused:  # only a checkpointed payload can be reused
+            resumed += count
+        elif checkpoint:
             checkpoint.put(task_name(a, start), payload)
-        elif reused and checkpoint:
-            checkpoint.resumed += count
         done += count
         if progress:
             progress("range proofs", done, batches * k)
@@ -471,7 +471,7 @@ def prove_epoch(
         solvency_proofs=solvency_proofs,
         root_hash=t.root_hash,
         root_commitments=root_comms,
-        resumed_batches=checkpoint.resumed if checkpoint else 0,
+        resumed_batches=resumed,
     )
 
 
@@ -580,9 +580,7 @@ def verify_bundle(
     checks = ["manifest canonical, statement digest, file lengths and SHA-256"]
 
     ids, cols = bundle_mod.read_leaves(b)
-    comms = np.empty((p, k * group.point_size), dtype=np.uint8)
-    for a in range(k):
-        comms[:, a * group.point_size : (a + 1) * group.point_size] = cols[a]
+    comms = np.concatenate(cols, axis=1)  # (P, k·point size), as the tree hashes them
 
     def decode(i: int, a: int, data: bytes) -> Any:
         try:

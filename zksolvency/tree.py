@@ -122,10 +122,10 @@ def build_encoded(
             return group.decode_unchecked(data)
 
     level1: list[list[Any]] = [[] for _ in range(k)]
+    width = k * ps
     for start in range(0, count, DECODE_CHUNK):
         stop = min(start + DECODE_CHUNK, count)
         block = comms[start:stop].tobytes()
-        width = k * ps
         for a in range(k):
             pts = [
                 decode(start + j, a, block[j * width + a * ps : j * width + (a + 1) * ps])
