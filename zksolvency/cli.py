@@ -27,6 +27,16 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from zksolvency import __version__
+from zksolvency.cli_options import (
+    CurveOption,
+    EpochOption,
+    ExecutorOption,
+    LeavesOption,
+    LiabilitiesOption,
+    SecretOption,
+    StatementOption,
+    WorkersOption,
+)
 from zksolvency.cli_reserves import EthAssetOption, RpcOption, SnapshotOption, reserves_app
 from zksolvency.errors import (
     FormatError,
@@ -137,23 +147,17 @@ def keygen(
 
 @app.command()
 def prove(
-    liabilities: Annotated[Path, typer.Option(help="users' balances: CSV, JSON or Parquet")],
+    liabilities: LiabilitiesOption,
     reserves: Annotated[Path, typer.Option(help="reserves JSON for this epoch")],
-    secret: Annotated[Path, typer.Option(help="master secret file (from keygen)")],
-    epoch: Annotated[str, typer.Option(help="epoch label, e.g. 2026-11")],
+    secret: SecretOption,
+    epoch: EpochOption,
     out: Annotated[Path, typer.Option(help="bundle directory to create")],
-    statement: Annotated[
-        Path | None, typer.Option(help="statement TOML (default: per-asset-solvency)")
-    ] = None,
-    curve: Annotated[str, typer.Option(help="secp256k1 or bls12_381")] = "secp256k1",
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="processes (default: all cores)")
-    ] = None,
-    leaves: Annotated[int, typer.Option(min=1, help="minimum padded leaf count")] = 1024,
+    statement: StatementOption = None,
+    curve: CurveOption = "secp256k1",
+    workers: WorkersOption = None,
+    leaves: LeavesOption = 1024,
     batch_size: Annotated[int, typer.Option(min=1, help="leaves per aggregated range proof")] = 16,
-    executor: Annotated[
-        str, typer.Option(help="'local' (process pool) or dask://HOST:PORT (a Dask scheduler)")
-    ] = "local",
+    executor: ExecutorOption = "local",
     workdir: Annotated[
         Path | None,
         typer.Option(help="checkpoint directory (default: OUT.work beside the bundle)"),
@@ -287,9 +291,7 @@ def _prove(
 def verify(
     bundle_dir: Annotated[Path, typer.Argument(metavar="BUNDLE", help="bundle directory")],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable result")] = False,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="processes (default: all cores)")
-    ] = None,
+    workers: WorkersOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
     reserves: Annotated[
         Path | None,
@@ -301,9 +303,7 @@ def verify(
     require_attested: Annotated[
         bool, typer.Option("--require-attested", help="fail unless every asset has entries")
     ] = False,
-    executor: Annotated[
-        str, typer.Option(help="'local' (process pool) or dask://HOST:PORT (a Dask scheduler)")
-    ] = "local",
+    executor: ExecutorOption = "local",
 ) -> None:
     """Verify a whole bundle, and its reserves attestation. Exit 0 only if every check holds."""
     from zksolvency import cli_reserves
@@ -539,9 +539,7 @@ def demo(
         Path | None,
         typer.Option(help="directory for the sample exchange (default: ./zksolvency-demo[-N])"),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="processes (default: all cores)")
-    ] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Generate a sample exchange, prove, verify, and check one user's inclusion."""
     if out is None:
@@ -705,7 +703,7 @@ def _demo_reserves(
 
 @bench_app.command("rangeproof")
 def bench_rangeproof(
-    curve: Annotated[str, typer.Option(help="secp256k1 or bls12_381")] = "secp256k1",
+    curve: CurveOption = "secp256k1",
     backend: Annotated[str, typer.Option(help="fast, reference, or a backend name")] = "fast",
     bits: Annotated[int, typer.Option(help="bit width n (8, 16, 32, 64, 128)")] = 64,
     values: Annotated[int, typer.Option(help="values per aggregated proof (m)")] = 1,

@@ -27,6 +27,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from zksolvency.cli_options import (
+    CurveOption,
+    EpochOption,
+    LeavesOption,
+    LiabilitiesOption,
+    SecretOption,
+    StatementOption,
+)
 from zksolvency.errors import InputError, VerificationError
 
 if TYPE_CHECKING:
@@ -74,14 +82,12 @@ def _root_hex(text: str) -> bytes:
 
 @reserves_app.command("root")
 def root(
-    liabilities: Annotated[Path, typer.Option(help="users' balances: CSV, JSON or Parquet")],
-    secret: Annotated[Path, typer.Option(help="master secret file (from keygen)")],
-    epoch: Annotated[str, typer.Option(help="epoch label, e.g. 2026-11")],
-    statement: Annotated[
-        Path | None, typer.Option(help="statement TOML (default: per-asset-solvency)")
-    ] = None,
-    curve: Annotated[str, typer.Option(help="secp256k1 or bls12_381")] = "secp256k1",
-    leaves: Annotated[int, typer.Option(min=1, help="minimum padded leaf count")] = 1024,
+    liabilities: LiabilitiesOption,
+    secret: SecretOption,
+    epoch: EpochOption,
+    statement: StatementOption = None,
+    curve: CurveOption = "secp256k1",
+    leaves: LeavesOption = 1024,
 ) -> None:
     """Print the root hash `prove` will produce (same --statement, --curve, --leaves)."""
     from zksolvency.circuits import load_statement
