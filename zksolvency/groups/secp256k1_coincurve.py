@@ -248,6 +248,13 @@ def _native_msm(scalars: Sequence[int], structs: bytes) -> Secp256k1Point:
     return _from_native(_NATIVE.msm(structs, _scalar_bytes(scalars)))
 
 
+def _shape_for(count: int) -> CombShape:
+    """The comb an MSM over bases 0 … count−1 uses. Natively, every base gets
+    the large tables: built in ~1.5 ms each, 15 % fewer additions than the
+    small ones (2050 bases: ~525 MiB, shared by forked workers)."""
+    return HOT_SHAPE if count <= HOT_BASES or NATIVE else COLD_SHAPE
+
+
 class CombTable:
     """Signed-comb tables for a fixed list of bases, built lazily per base.
 
@@ -329,7 +336,7 @@ class CombTable:
     def ensure(self, count: int, shape: CombShape | None = None) -> None:
         """Build the tables of bases 0 … count−1 not built yet, in ``shape``
         (default: the shape an MSM over those bases uses)."""
-        shape = shape or (HOT_SHAPE if count <= HOT_BASES else COLD_SHAPE)
+        shape = shape or _shape_for(count)
         if count <= self._built[shape]:
             return
         with self._lock:
@@ -354,7 +361,7 @@ class CombTable:
         if count <= HOT_BASES:
             self._uses += 1
             return self._uses > 1 or self._built[HOT_SHAPE] >= count
-        return self._built[COLD_SHAPE] >= count
+        return self._built[_shape_for(count)] >= count
 
     def comb_msm(
         self, indices: Sequence[int], scalars: Sequence[int], units: np.ndarray | None = None
@@ -367,7 +374,7 @@ class CombTable:
         small tables of every base it touches (one Horner chain either way).
         """
         top = max(indices) + 1 if indices else 0
-        shape = HOT_SHAPE if top <= HOT_BASES else COLD_SHAPE
+        shape = _shape_for(top)
         self.ensure(top, shape)
         return self._comb_chain(shape, indices, scalars, units)
 
