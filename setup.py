@@ -52,14 +52,26 @@ def _fetch_sdist(dest: Path) -> bytes:
             return data
     data = b""
     try:
-        with urllib.request.urlopen(SDIST_URL, timeout=60) as response:  # noqa: S310 (pinned https URL)
+        with urllib.request.urlopen(SDIST_URL, timeout=60) as response:  # pinned https URL
             data = response.read()
     except OSError:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(  # noqa: S603 (fixed arguments)
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                 "--no-build-isolation", "-d", tmp, "secp256k1==0.14.0"],
-                check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    "--no-build-isolation",
+                    "-d",
+                    tmp,
+                    "secp256k1==0.14.0",
+                ],
+                check=True,
+                capture_output=True,
             )
             data = (Path(tmp) / SDIST).read_bytes()
     if hashlib.sha256(data).hexdigest() != SDIST_SHA256:
@@ -110,8 +122,8 @@ class OptionalNativeBuild(build_ext):
             for ext in self.extensions:
                 ext.include_dirs += [str(src / "src"), str(src / "include"), str(src)]
             super().run()
-        except Exception as exc:  # noqa: BLE001 (any failure: install without the extension)
-            print(f"zksolvency: native MSM not built ({exc}); using coincurve alone", file=sys.stderr)
+        except Exception as exc:  # any failure: install without the extension
+            print(f"zksolvency: native MSM not built ({exc}); coincurve alone", file=sys.stderr)
 
 
 setup(

@@ -80,7 +80,7 @@ def _load_native() -> Any:
     if os.environ.get("ZKSOLVENCY_NATIVE", "1") == "0":
         return None
     try:
-        from zksolvency.groups import _secp256k1_native as native  # noqa: PLC0415
+        from zksolvency.groups import _secp256k1_native as native
     except ImportError:
         return None
     g = _new()
@@ -88,16 +88,15 @@ def _load_native() -> Any:
         return None
     probe = [g, _tweak_mul(g, 3), _tweak_mul(g, _Q - 5)]
     raw = [bytes(ffi.buffer(p, _STRUCT)) for p in probe]
-    if any(native.compress(r) != _encode(Secp256k1Point(p)) for r, p in zip(raw, probe)):
-        return None
+    for r, p in zip(raw, probe, strict=True):
+        if native.compress(r) != _encode(Secp256k1Point(p)):
+            return None
     # 2·G + 7·(3G) + 1·(−5G) = 18·G
     got = native.msm(b"".join(raw), b"".join(k.to_bytes(32, "big") for k in (2, 7, 1)))
     if got is None or native.compress(got) != _encode(Secp256k1Point(_tweak_mul(g, 18))):
         return None
     _check_illegal()
     return native
-
-
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: two shapes exist
