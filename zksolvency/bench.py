@@ -37,6 +37,17 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1e3, 3)
 
 
+def msm_engine(group: Any) -> str:
+    """Which multi-scalar multiplication this backend runs (benchmarks record it)."""
+    if group.backend == "coincurve":
+        from zksolvency.groups import secp256k1_coincurve
+
+        if secp256k1_coincurve.NATIVE:
+            return "native (libsecp256k1 internals, zksolvency/groups/_secp256k1_native.c)"
+        return "coincurve (pubkey_combine / tweak_mul)"
+    return group.backend
+
+
 def rangeproof(
     curve: str = "secp256k1",
     backend: str | None = None,
@@ -84,6 +95,7 @@ def rangeproof(
     return {
         "curve": curve,
         "backend": group.backend,
+        "msm": msm_engine(group),
         "bits": bits,
         "values": values,
         "runs": runs,
