@@ -8,7 +8,15 @@ What is measured (all through :func:`zksolvency.bench.rangeproof`, medians):
 
 * **Fast backends** (secp256k1/coincurve, bls12_381/arkworks) over
   n ∈ {8, 16, 32, 64} bits and m ∈ {1, 2, 4, 8, 16, 32, 64} values per
-  aggregated proof.
+  aggregated proof. secp256k1/coincurve runs its MSMs in the optional native
+  module when it is built (``secp256k1_coincurve.NATIVE``).
+* **secp256k1/coincurve without the native module** (role ``pure``, backend
+  shown as "coincurve (no native)"): the same backend with
+  ``ZKSOLVENCY_NATIVE=0`` in its process's environment, i.e. the pure-Python
+  MSMs on coincurve's exported functions, what an install without a C
+  compiler gets; only at n = 64, m ∈ {1, 16} (same schedule as the fast
+  rows). Not in the zkbp ratios nor in the plot, which compare the default
+  (fast) rows only.
 * **Reference backends** (py_ecc) only at n ∈ {8, 16}, m ∈ {1, 2} with
   runs = 1, batch = 2: they are pure Python and two to three orders of
   magnitude slower (a 16×2 BLS12-381 proof takes tens of seconds).
@@ -30,7 +38,8 @@ and no point warms the caches of the next. The spawn costs ~1 s per point.
 Runs and batch size per point (:func:`schedule`) were chosen from the time
 of one proof measured on the 2-core x86-64 VM this was written on (AMD EPYC,
 one core; n = 64 unless noted; the library was changing, so these are
-orders of magnitude, not results):
+orders of magnitude, not results; measured before the native module, so
+these are the pure rows' magnitudes):
 
 =============== ============ ============ =========== ==========
 n·m             secp256k1    BLS12-381    setup secp  runs/batch
@@ -50,11 +59,16 @@ costs about max(runs, batch) · prove + setup (+ ~1 s to spawn). The
 exception is secp256k1 n = 64, m = 64 (a headline figure: 4096 range bits),
 which gets runs = 7 and batch = 16 (~1.5 min on its own). With the previous
 schedule (one step fewer runs) the whole default sweep took 7 minutes; this
-one about 8–10 (the JSON header has ``elapsed_s``); on a noisy machine allow
-1.5×, still under 25 minutes.
+one about 8–10 (the JSON header has ``elapsed_s``), plus ~20 s for the two
+pure points; on a noisy machine allow 1.5×, still under 25 minutes.
 
 ``--quick`` (CI smoke test): n ∈ {8, 64}, m ∈ {1, 2}, secp256k1 fast only,
-runs = 3, batch = 4, plus zkbp at n ∈ {8, 64} if present; ~15 s.
+runs = 3, batch = 4, one pure point (n = 64, m = 1), plus zkbp at n ∈ {8, 64}
+if present; ~10 s.
+
+Every zksolvency result records the MSM engine that ran (``msm``, from
+``zksolvency.bench.msm_engine``); the Markdown lists it per backend under the
+table, and a pure row that reports the native engine is an error.
 
 Outputs (written to temporary files and renamed, so an interrupted run leaves
 the previous outputs intact): ``<out>/rangeproof.json`` (header + results),
@@ -75,8 +89,9 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +111,12 @@ REFERENCE_BITS = (8, 16)
 REFERENCE_VALUES = (1, 2)
 QUICK_BITS = (8, 64)
 QUICK_VALUES = (1, 2)
+#: secp256k1/coincurve with the native module off (role "pure"): these points only.
+PURE = ("secp256k1", "coincurve")
+PURE_BITS = (64,)
+PURE_VALUES = (1, 16)
+QUICK_PURE_VALUES = (1,)
+PURE_ENV = (("ZKSOLVENCY_NATIVE", "0"),)
 ZKBP_RUNS = 15
 QUICK_RUNS = 3
 #: (largest n·m, runs, batch), see the module docstring.
@@ -122,12 +143,13 @@ class Case:
     values: int
     runs: int
     batch: int
-    role: str  # "fast" or "reference"
+    role: str  # "fast", "pure" (fast backend, native module off) or "reference"
+    env: tuple[tuple[str, str], ...] = ()  # set in the measuring process's environment
 
     def label(self) -> str:
         return (
             f"{self.curve}/{self.backend} n={self.bits} m={self.values} "
-            f"runs={self.runs} batch={self.batch}"
+            f"runs={self.runs} batch={self.batch}" + "".join(f" {k}={v}" for k, v in self.env)
         )
 
 
@@ -143,19 +165,28 @@ def schedule(curve: str, bits: int, values: int) -> tuple[int, int]:
 
 
 def plan(quick: bool) -> list[Case]:
-    """The cases of one run, fast backends first."""
+    """The cases of one run, fast backends first, then the pure points."""
     if quick:
         curve, backend = FAST[0]
         return [
             Case(curve, backend, n, m, QUICK_RUNS, 4, "fast")
             for n in QUICK_BITS
             for m in QUICK_VALUES
+        ] + [
+            Case(*PURE, n, m, QUICK_RUNS, 4, "pure", PURE_ENV)
+            for n in PURE_BITS
+            for m in QUICK_PURE_VALUES
         ]
     cases = [
         Case(curve, backend, n, m, *schedule(curve, n, m), "fast")
         for curve, backend in FAST
         for n in BITS
         for m in VALUES
+    ]
+    cases += [
+        Case(*PURE, n, m, *schedule(PURE[0], n, m), "pure", PURE_ENV)
+        for n in PURE_BITS
+        for m in PURE_VALUES
     ]
     cases += [
         Case(curve, backend, n, m, 1, 2, "reference")
@@ -171,19 +202,48 @@ def zkbp_bits(bits: Iterable[int]) -> list[int]:
     return [n for n in bits if n > 0 and n & (n - 1) == 0]
 
 
-def in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
-    """fn(*args) in a newly spawned interpreter (inherits CPU affinity and env)."""
+@contextmanager
+def environment(env: Sequence[tuple[str, str]]) -> Iterator[None]:
+    """Set these variables in os.environ (inherited by processes spawned meanwhile)."""
+    old = {key: os.environ.get(key) for key, _ in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def in_fresh_process(
+    fn: Callable[..., Any], *args: Any, env: Sequence[tuple[str, str]] = ()
+) -> Any:
+    """fn(*args) in a newly spawned interpreter (inherits CPU affinity and env, plus ``env``)."""
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+    with environment(env), ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         return pool.submit(fn, *args).result()
 
 
 def run_case(case: Case) -> dict[str, Any]:
     t0 = time.perf_counter()
     result = in_fresh_process(
-        bench.rangeproof, case.curve, case.backend, case.bits, case.values, case.runs, case.batch
+        bench.rangeproof,
+        case.curve,
+        case.backend,
+        case.bits,
+        case.values,
+        case.runs,
+        case.batch,
+        env=case.env,
     )
-    return {"library": "zksolvency", "role": case.role, **result, "wall_s": elapsed(t0)}
+    if case.role == "pure" and str(result.get("msm", "")).startswith("native"):
+        raise RuntimeError(f"{case.label()}: the native module ran all the same")
+    out = {"library": "zksolvency", "role": case.role, **result, "wall_s": elapsed(t0)}
+    if case.env:
+        out["env"] = dict(case.env)
+    return out
 
 
 def run_zkbp(bits: int, runs: int) -> dict[str, Any]:
@@ -223,16 +283,21 @@ def header(quick: bool, pinned: bool, load: Sequence[float]) -> dict[str, Any]:
         "loadavg_at_start": list(load),
         "versions": versions(VERSIONED),
         "note": (
-            "medians over 'runs'; each point in a fresh process; reference (py_ecc) "
-            "backends only at small n and m (orders of magnitude slower); zkbp is "
-            "single-value BN254 Bulletproofs in Rust"
+            "medians over 'runs'; each point in a fresh process; role 'pure' is "
+            "secp256k1/coincurve with ZKSOLVENCY_NATIVE=0 (native MSM module off), "
+            "at a few points only; reference (py_ecc) backends only at small n "
+            "and m (orders of magnitude slower); zkbp is single-value BN254 "
+            "Bulletproofs in Rust; 'msm' in each result names the MSM engine that ran"
         ),
     }
 
 
 # -- comparison and report -----------------------------------------------------------
 def ratios(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """zkbp time / our time for m = 1 on each fast backend (above 1: ours is faster)."""
+    """zkbp time / our time for m = 1 on each fast backend (above 1: ours is faster).
+
+    Only role "fast" rows (the default configuration: native module on when
+    built), not the "pure" ones."""
     zk = {r["bits"]: r for r in results if r.get("library") == "zkbp"}
     out = []
     for r in results:
@@ -261,7 +326,28 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def backend_label(r: dict[str, Any]) -> str:
+    """The backend column: marks zkbp as Rust and the pure rows as native-off."""
+    if r.get("library") == "zkbp":
+        return f"{r['backend']} (Rust)"
+    if r["role"] == "pure":
+        return f"{r['backend']} (no native)"
+    return r["backend"]
+
+
+def engines(results: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(curve/backend label, MSM engine) per backend row group, in order of appearance."""
+    out: dict[str, list[str]] = {}
+    for r in results:
+        if "msm" in r:
+            seen = out.setdefault(f"{r['curve']}/{backend_label(r)}", [])
+            if r["msm"] not in seen:
+                seen.append(r["msm"])
+    return [(key, " / ".join(seen)) for key, seen in out.items()]
+
+
 def markdown(head: dict[str, Any], results: Sequence[dict[str, Any]]) -> str:
+    pure = [f"n = {r['bits']}, m = {r['values']}" for r in results if r["role"] == "pure"]
     lines = [
         f"# Range proofs, one core ({head['mode']} run, {head['date']})",
         "",
@@ -276,7 +362,16 @@ def markdown(head: dict[str, Any], results: Sequence[dict[str, Any]]) -> str:
         + ("" if head["source_at_start"] == head["source_at_end"] else ": CHANGED mid-run")
         + ").",
         "",
-        "Medians. Reference (py_ecc) backends are measured only at small sizes "
+        "Medians. "
+        + (
+            '"coincurve (no native)" rows are secp256k1/coincurve with '
+            "`ZKSOLVENCY_NATIVE=0` (the pure-Python MSMs on coincurve, without the native "
+            f"module), only at {'; '.join(pure)}; the zkbp ratios and the plot use the "
+            "default rows. "
+            if pure
+            else ""
+        )
+        + "Reference (py_ecc) backends are measured only at small sizes "
         "(n ≤ 16, m ≤ 2, runs = 1, batch = 2): they are orders of magnitude slower. "
         "zkbp is single-value (m = 1) Bulletproofs over BN254 in Rust, for comparison. "
         "Setup = cold generator hashing, comb tables and one warm-up prove + verify.",
@@ -289,7 +384,7 @@ def markdown(head: dict[str, Any], results: Sequence[dict[str, Any]]) -> str:
         runs = f"{r['runs']}/{r['batch_proofs']}" if "batch_proofs" in r else f"{r['runs']}/—"
         cells = [
             r["curve"],
-            r["backend"] + (" (Rust)" if r.get("library") == "zkbp" else ""),
+            backend_label(r),
             r["bits"],
             r["values"],
             fmt(r["prove_ms"]),
@@ -300,6 +395,10 @@ def markdown(head: dict[str, Any], results: Sequence[dict[str, Any]]) -> str:
             runs,
         ]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    engine_list = engines(results)
+    if engine_list:
+        lines += ["", "MSM engine per backend (`msm` in the JSON):", ""]
+        lines += [f"- {key}: {engine}" for key, engine in engine_list]
     comparison = ratios(results)
     if comparison:
         lines += [
@@ -400,7 +499,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "reference (py_ecc) backends: only n ∈ {8, 16}, m ∈ {1, 2}, runs = 1, batch = 2 "
         "(orders of magnitude slower)"
         if not args.quick
-        else "quick mode: secp256k1 fast backend only",
+        else "quick mode: secp256k1 fast backend only (and one point without native)",
+        flush=True,
+    )
+    print(
+        "coincurve without the native module (ZKSOLVENCY_NATIVE=0): "
+        + ", ".join(f"n={c.bits} m={c.values}" for c in cases if c.role == "pure"),
         flush=True,
     )
     results: list[dict[str, Any]] = []
