@@ -27,6 +27,7 @@ from zksolvency.checkpoint import DONE, Checkpoint
 from zksolvency.circuits import load_statement
 from zksolvency.errors import InputError
 from zksolvency.executor import LocalExecutor, make_executor
+from zksolvency.groups import secp256k1_coincurve
 from zksolvency.kdf import EpochSecrets, NonceRng, liabilities_digest
 from zksolvency.solvency import EpochProof, prove_epoch, verify_bundle
 
@@ -352,3 +353,22 @@ def test_executor_draws_tasks_lazily_within_its_window() -> None:
         assert drawn - len(seen) <= 1
         seen.append((i, result))
     assert len(seen) == 40
+
+
+@pytest.mark.skipif(not secp256k1_coincurve.NATIVE, reason="native MSM module not built")
+def test_native_and_pure_msm_write_the_same_bundle(tmp_path: Path) -> None:
+    """The native MSM module is an implementation detail: a real `zksolvency
+    prove` with it and one with ZKSOLVENCY_NATIVE=0 write identical bytes."""
+    users, balances, reserves = small_exchange(12, seed=4)
+    files = _write_inputs(tmp_path, users, balances, reserves)
+    common = [f"--{k}={v}" for k, v in files.items()]
+    common += ["--epoch", EPOCH, "--leaves", "16", "--batch-size", "4", "--workers", "1", "-q"]
+    digests = {}
+    for native in ("1", "0"):
+        out = tmp_path / f"native-{native}"
+        env = {**os.environ, "ZKSOLVENCY_NATIVE": native}
+        cmd = _cli("prove", *common, "--out", out)
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+        digests[native] = _digest_dir(out)
+    assert digests["1"] == digests["0"]
+    assert len(digests["1"]) >= 3
