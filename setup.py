@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -81,7 +82,7 @@ def _fetch_sdist(dest: Path) -> bytes:
     return data
 
 
-def _libsecp256k1_source(build_temp: Path) -> Path:
+def _libsecp256k1_source() -> Path:
     override = os.environ.get("ZKSOLVENCY_LIBSECP256K1_SRC")
     if override:
         root = Path(override)
@@ -89,9 +90,12 @@ def _libsecp256k1_source(build_temp: Path) -> Path:
             raise RuntimeError(f"ZKSOLVENCY_LIBSECP256K1_SRC={override}: no src/ecmult_impl.h")
         return root
     root = HERE / "build" / "libsecp256k1"
-    if (root / "src" / "ecmult_impl.h").exists():
-        return root
+    marker = root / "SDIST_SHA256"
+    if marker.exists() and marker.read_text().strip() == SDIST_SHA256:
+        return root  # extracted completely from the pinned sdist by an earlier build
     data = _fetch_sdist(HERE / "build")
+    partial = root.with_name("libsecp256k1.partial")
+    shutil.rmtree(partial, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         for member in tar.getmembers():
             name = member.name
@@ -102,11 +106,15 @@ def _libsecp256k1_source(build_temp: Path) -> Path:
                 continue
             if ".." in rel.parts or rel.is_absolute():
                 raise RuntimeError(f"{SDIST}: unsafe member {name}")
-            target = root / rel
+            target = partial / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             extracted = tar.extractfile(member)
-            assert extracted is not None
+            if extracted is None:
+                raise RuntimeError(f"{SDIST}: cannot read {name}")
             target.write_bytes(extracted.read())
+    (partial / "SDIST_SHA256").write_text(SDIST_SHA256 + "\n")
+    shutil.rmtree(root, ignore_errors=True)
+    partial.rename(root)  # only a complete extraction ever carries the marker
     return root
 
 
@@ -118,7 +126,7 @@ class OptionalNativeBuild(build_ext):
             print("zksolvency: ZKSOLVENCY_NATIVE=0, native MSM not built")
             return
         try:
-            src = _libsecp256k1_source(Path(self.build_temp))
+            src = _libsecp256k1_source()
             for ext in self.extensions:
                 ext.include_dirs += [str(src / "src"), str(src / "include"), str(src)]
             super().run()
