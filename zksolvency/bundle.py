@@ -20,8 +20,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,7 @@ from zksolvency import bulletproofs as bp
 from zksolvency.circuits import EPOCH_RE, Statement, canonical_json
 from zksolvency.circuits import from_dict as statement_from_dict
 from zksolvency.errors import FormatError, InputError, ParameterError, ZkSolvencyError
-from zksolvency.files import fsync_dir
+from zksolvency.files import staged_dir
 from zksolvency.groups import CURVES, get_group
 from zksolvency.pedersen import DEFAULT_DOMAIN
 from zksolvency.solvency import MAX_LEAVES, EpochProof, check_batch_size
@@ -146,9 +144,7 @@ def write(out: str | Path, proof: EpochProof, *, reserves: bytes | None = None) 
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{parent}: output parent directory does not exist")
-    tmp = parent / f".{out.name}.tmp-{secrets.token_hex(6)}"
-    tmp.mkdir()
-    try:
+    with staged_dir(out) as tmp:
         group = get_group(proof.curve)
         k = len(proof.statement.asset_names)
         ps = group.point_size
@@ -172,11 +168,6 @@ def write(out: str | Path, proof: EpochProof, *, reserves: bytes | None = None) 
             files[RESERVES] = _write_file(tmp / RESERVES, [reserves])
         manifest = manifest_for(proof, files)
         _write_file(tmp / MANIFEST, [canonical_json(manifest) + b"\n"])
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    fsync_dir(parent)
     return manifest
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
 import secrets
 import shutil
@@ -46,7 +45,7 @@ from zksolvency.errors import (
     VerificationError,
     ZkSolvencyError,
 )
-from zksolvency.files import atomic_write, write_private
+from zksolvency.files import atomic_write, staged_dir, write_private
 
 app = typer.Typer(
     name="zksolvency",
@@ -405,19 +404,13 @@ def _inclusion(
     if user is not None:
         atomic_write(out, proofs[0].to_json())
         return 1
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    tmp.mkdir(mode=0o700)  # proofs hold user IDs and balances: owner-only
-    try:
+    with staged_dir(out, mode=0o700) as tmp:  # proofs hold user IDs and balances: owner-only
         for i, p in enumerate(proofs):
             write_private(tmp / f"{i:08d}.json", p.to_json())
         index = {p.user_id: f"{i:08d}.json" for i, p in enumerate(proofs)}
         write_private(
             tmp / "index.json", (json.dumps(index, sort_keys=True, indent=0) + "\n").encode()
         )
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return len(proofs)
 
 

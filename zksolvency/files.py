@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -49,3 +52,20 @@ def fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def staged_dir(out: Path, mode: int = 0o777) -> Iterator[Path]:
+    """A new temporary sibling directory of ``out`` to fill; renamed to ``out``
+    (and the rename made durable) when the block succeeds, removed with
+    everything in it when it fails. ``out`` must not exist."""
+    parent = out.parent if str(out.parent) else Path(".")
+    tmp = parent / f".{out.name}.tmp-{secrets.token_hex(6)}"
+    tmp.mkdir(mode=mode)
+    try:
+        yield tmp
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    fsync_dir(parent)
