@@ -74,6 +74,14 @@ _Q = sec.ORDER
 _Q_MINUS_1 = _Q - 1
 
 
+def _struct_bytes(p: Any) -> bytes:
+    return bytes(ffi.buffer(p, _STRUCT))
+
+
+def _scalar_bytes(scalars: Sequence[int]) -> bytes:
+    return b"".join(k.to_bytes(32, "big") for k in scalars)
+
+
 def _load_native() -> Any:
     """The native module if built, enabled, and reading coincurve's structs as
     coincurve writes them (the 64-byte pubkey struct is opaque: check, don't assume)."""
@@ -87,12 +95,12 @@ def _load_native() -> Any:
     if not lib.secp256k1_ec_pubkey_parse(_CTX, g, sec.compress(sec.GX, sec.GY), 33):
         return None
     probe = [g, _tweak_mul(g, 3), _tweak_mul(g, _Q - 5)]
-    raw = [bytes(ffi.buffer(p, _STRUCT)) for p in probe]
+    raw = [_struct_bytes(p) for p in probe]
     for r, p in zip(raw, probe, strict=True):
         if native.compress(r) != _encode(Secp256k1Point(p)):
             return None
     # 2·G + 7·(3G) + 1·(−5G) = 18·G
-    got = native.msm(b"".join(raw), b"".join(k.to_bytes(32, "big") for k in (2, 7, 1)))
+    got = native.msm(b"".join(raw), _scalar_bytes((2, 7, 1)))
     if got is None or native.compress(got) != _encode(Secp256k1Point(_tweak_mul(g, 18))):
         return None
     _check_illegal()
@@ -225,10 +233,6 @@ _NATIVE = _load_native()
 NATIVE = _NATIVE is not None
 
 
-def _struct_bytes(p: Any) -> bytes:
-    return bytes(ffi.buffer(p, _STRUCT))
-
-
 def _from_native(out: bytes | None) -> Secp256k1Point:
     if out is None:
         return Secp256k1Point(None)
@@ -237,13 +241,10 @@ def _from_native(out: bytes | None) -> Secp256k1Point:
     return Secp256k1Point(p)
 
 
-def _scalar_bytes(scalars: Sequence[int]) -> bytes:
-    return b"".join(k.to_bytes(32, "big") for k in scalars)
-
-
 def _native_msm(scalars: Sequence[int], structs: bytes) -> Secp256k1Point:
     """Σ scalars[i]·P_i (reduced scalars; P_i as concatenated 64-byte structs)."""
-    assert _NATIVE is not None
+    if _NATIVE is None:
+        raise InternalError("secp256k1: native MSM called without the native module")
     return _from_native(_NATIVE.msm(structs, _scalar_bytes(scalars)))
 
 
