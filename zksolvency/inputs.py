@@ -69,6 +69,7 @@ import secrets
 import stat
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,6 +124,18 @@ def _show(value: object) -> str:
     if isinstance(value, str) and len(value) > _SHOW_MAX:
         return repr(value[:_SHOW_MAX]) + "…"
     return repr(value)
+
+
+def check_keys(
+    obj: dict[Any, Any], required: AbstractSet[str], optional: AbstractSet[str], at: str
+) -> None:
+    """Refuse keys outside ``required | optional``, then missing required ones."""
+    unknown = sorted(set(obj) - required - optional)
+    if unknown:
+        raise InputError(f"{at}: unknown key(s) {', '.join(map(_show, unknown))}")
+    missing = sorted(required - set(obj))
+    if missing:
+        raise InputError(f"{at}: missing key(s) {', '.join(map(repr, missing))}")
 
 
 # --------------------------------------------------------------------------- #
@@ -779,12 +792,7 @@ def load_reserves(
     data = _parse_json(src, file_bytes, keep_floats=True)
     if not isinstance(data, dict):
         raise InputError(f'{src}: expected a JSON object {{"epoch": …, "assets": {{…}}}}')
-    unknown = sorted(set(data) - _RESERVES_KEYS - _RESERVES_OPTIONAL_KEYS)
-    if unknown:
-        raise InputError(f"{src}: unknown key(s) {', '.join(map(_show, unknown))}")
-    missing_keys = sorted(_RESERVES_KEYS - set(data))
-    if missing_keys:
-        raise InputError(f"{src}: missing key(s) {', '.join(map(repr, missing_keys))}")
+    check_keys(data, _RESERVES_KEYS, _RESERVES_OPTIONAL_KEYS, src)
     file_epoch = data["epoch"]
     if not isinstance(file_epoch, str) or not EPOCH_RE.fullmatch(file_epoch):
         raise InputError(
@@ -841,9 +849,7 @@ def load_reserves(
 def _reserve_total(spec: Any, where: str) -> int:
     if not isinstance(spec, dict):
         raise InputError(f'{where}: expected an object {{"total": "<base units>"}}')
-    unknown = sorted(set(spec) - _RESERVE_ASSET_KEYS)
-    if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(map(_show, unknown))}")
+    check_keys(spec, frozenset(), _RESERVE_ASSET_KEYS, where)
     if "entries" in spec and not isinstance(spec["entries"], list):
         raise InputError(f"{where}: 'entries' must be a list")
     if "total" not in spec:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zksolvency.errors import FormatError, InputError, ZkSolvencyError
-from zksolvency.inputs import _show, check_epoch, parse_base_units
+from zksolvency.inputs import _show, check_epoch, check_keys, parse_base_units
 from zksolvency.reserves import bitcoin, ethereum
 
 BITCOIN = "bitcoin"
@@ -181,12 +181,7 @@ def parse_entries(raw: Any, asset: str, where: str) -> tuple[Entry, ...]:
 def _parse_entry(item: Any, asset: str, index: int, at: str) -> Entry:
     if not isinstance(item, dict):
         raise InputError(f"{at}: expected an object with {', '.join(sorted(_ENTRY_KEYS))}")
-    unknown = sorted(set(item) - _ENTRY_KEYS - _ENTRY_OPTIONAL_KEYS)
-    if unknown:
-        raise InputError(f"{at}: unknown key(s) {', '.join(map(_show, unknown))}")
-    missing = sorted(_ENTRY_KEYS - set(item))
-    if missing:
-        raise InputError(f"{at}: missing key(s) {', '.join(map(repr, missing))}")
+    check_keys(item, _ENTRY_KEYS, _ENTRY_OPTIONAL_KEYS, at)
     chain = item["chain"]
     if chain not in CHAINS:
         raise InputError(f"{at}: chain {_show(chain)}: expected {' or '.join(map(repr, CHAINS))}")
