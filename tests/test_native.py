@@ -180,7 +180,7 @@ def test_comb_table_equals_python_build(
 ) -> None:
     p = FAST.generator() if base == 0 else BASES[0]
     native = NATIVE.comb_table(raw(p), shape.teeth, shape.columns)
-    assert len(native) == 64 << shape.teeth
+    assert len(native) == 32 << shape.teeth  # the upper half: top tooth positive
     monkeypatch.setattr(cc, "_NATIVE", None)
     python = cc.CombTable([p])
     # other shapes than hot/cold need their slots (the Python build handles any shape)
@@ -189,25 +189,26 @@ def test_comb_table_equals_python_build(
     python._build(shape, 0)
     built = python._tables[shape][0]
     assert built is not None
-    assert built.tobytes() == native
+    assert built.tobytes()[len(native) :] == native
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=["hot", "cold"])
 def test_comb_table_entries_match_reference(shape: cc.CombShape) -> None:
     h, d = shape.teeth, shape.columns
     data = NATIVE.comb_table(raw(BASES[1]), h, d)
-    size = 1 << h
+    top = 1 << (h - 1)
     rng = random.Random(h)
-    for i in [0, 1, 2, size // 2 - 1, size // 2, size - 2, size - 1, *rng.sample(range(size), 3)]:
-        expected = REF.mul(comb_scalar(i, h, d), REF_BASES[1])
+    for i in [0, 1, 2, top - 2, top - 1, *rng.sample(range(top), 3)]:  # entry[top + i]
+        expected = REF.mul(comb_scalar(top + i, h, d), REF_BASES[1])
         assert enc(data[64 * i : 64 * i + 64]) == REF.encode(expected), i
 
 
 def test_comb_table_small_shape_literal() -> None:
-    """teeth 2, columns 1: the entries are −3P, −P, P, 3P."""
+    """teeth 2, columns 1: the entries are −3P, −P, P, 3P; the table holds P, 3P."""
     data = NATIVE.comb_table(raw(BASES[2]), 2, 1)
-    want = [REF.mul(k, REF_BASES[2]) for k in (-3, -1, 1, 3)]
-    assert [enc(data[64 * i : 64 * i + 64]) for i in range(4)] == [REF.encode(w) for w in want]
+    want = [REF.mul(k, REF_BASES[2]) for k in (1, 3)]
+    assert len(data) == 128
+    assert [enc(data[64 * i : 64 * i + 64]) for i in range(2)] == [REF.encode(w) for w in want]
 
 
 # -- 2. agreement with the reference on random inputs -----------------------------------
@@ -369,7 +370,16 @@ def test_unit_equal_or_opposite_to_column_zero_entry(
     t = table(0, shape)
     e0 = recoded_index(k, h, d, 0)
     row = ((1 << h) - 1) ^ e0 if negate else e0  # entry[~i] = −entry[i]
-    got = comb([(t, k)], [t.at(row)], shape)
+    top = 1 << (h - 1)
+    if row >= top:  # stored in the (upper half) table itself
+        unit = t.at(row - top)
+    else:
+        stored = t.arr[64 * (top - 1 - row) : 64 * (top - row)].tobytes()
+        point = cc.ffi.new("secp256k1_pubkey *")
+        cc.ffi.memmove(point, stored, 64)
+        unit_buf = Buf(raw(FAST.neg(cc.Secp256k1Point(point))))
+        unit = unit_buf.addr
+    got = comb([(t, k)], [unit], shape)
     want = k + comb_scalar(row, h, d)
     assert enc(got) == REF.encode(REF.mul(want, REF_BASES[0]))
 

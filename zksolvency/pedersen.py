@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 
 from zksolvency.errors import ParameterError
-from zksolvency.groups import Group, Point
+from zksolvency.groups import FixedBases, Group, Point
 
 DEFAULT_DOMAIN = b"zksolvency/generators/v1"
 #: Largest n·m the generators may be asked for (64-bit values, 2^14 per proof).
@@ -40,6 +40,11 @@ class Generators:
         self._H: list[Point] = []
         self._lock = threading.Lock()
         self._table = group.precompute([self.B, self.B_blinding])
+
+    @property
+    def fixed_bases(self) -> FixedBases:
+        """The backend's table of B, B̃, G_0, H_0, G_1, H_1, … (see :func:`g_index`)."""
+        return self._table
 
     @property
     def capacity(self) -> int:

@@ -86,7 +86,10 @@ static PyObject *gej_result(secp256k1_gej *r) {
 
 /* -- comb_table ---------------------------------------------------------- */
 
-/* entry[i] = Σ_{t<h} ±2^(t·d)·P, the sign of term t being bit t of i (1 → +). */
+/* A comb table stores the half of entry[i] = Σ_{t<h} ±2^(t·d)·P (the sign of
+ * term t being bit t of i, 1 → +) whose top tooth is positive: entries top …
+ * 2^h − 1, top = 2^(h−1), as 2^(h−1) storage points. The other half follows by
+ * symmetry, entry[i] = −entry[(2^h − 1) ⊕ i] (comb_entry). */
 static PyObject *comb_table(PyObject *self, PyObject *args) {
     Py_buffer point;
     int teeth, columns;
@@ -95,7 +98,7 @@ static PyObject *comb_table(PyObject *self, PyObject *args) {
     secp256k1_gej tooth[MAX_TEETH], twice[MAX_TEETH];
     secp256k1_gej *jac = NULL;
     secp256k1_ge *aff = NULL;
-    size_t size, top, idx;
+    size_t top, idx;
     int t, c, degenerate = 0;
     (void)self;
 
@@ -114,9 +117,8 @@ static PyObject *comb_table(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "comb_table: not a point");
         goto done;
     }
-    size = (size_t)1 << teeth;
-    top = size >> 1;
-    result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(size * POINT_BYTES));
+    top = (size_t)1 << (teeth - 1);
+    result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(top * POINT_BYTES));
     jac = malloc(top * sizeof(*jac));
     aff = malloc(top * sizeof(*aff));
     if (result == NULL || jac == NULL || aff == NULL) {
@@ -135,8 +137,8 @@ static PyObject *comb_table(PyObject *self, PyObject *args) {
     for (t = 0; t < teeth; t++) {
         secp256k1_gej_double_var(&twice[t], &tooth[t], NULL);
     }
-    /* upper half: entry[top] = T_(h−1) − Σ_(t<h−1) T_t, then
-     * entry[i] = entry[i without its lowest set bit t] + 2·T_t */
+    /* entry[top] = T_(h−1) − Σ_(t<h−1) T_t, then
+     * entry[top + i] = entry[top + (i without its lowest set bit t)] + 2·T_t */
     jac[0] = tooth[teeth - 1];
     for (t = 0; t < teeth - 1; t++) {
         secp256k1_gej neg;
@@ -155,11 +157,7 @@ static PyObject *comb_table(PyObject *self, PyObject *args) {
         unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
         secp256k1_ge_set_all_gej_var(aff, jac, top);
         for (idx = 0; idx < top; idx++) {
-            secp256k1_ge neg;
-            save_point(out + (top + idx) * POINT_BYTES, &aff[idx]);
-            /* lower half by symmetry: entry[i] = −entry[(2^h − 1) ⊕ i] */
-            secp256k1_ge_neg(&neg, &aff[idx]);
-            save_point(out + (top - 1 - idx) * POINT_BYTES, &neg);
+            save_point(out + idx * POINT_BYTES, &aff[idx]);
         }
     }
     Py_END_ALLOW_THREADS
@@ -174,7 +172,7 @@ done:
     return result;
 }
 
-/* -- comb_msm ------------------------------------------------------------ */
+/* -- the comb ------------------------------------------------------------ */
 
 /* k (32 bytes, big-endian, < q) recoded for the comb: k += q if k is even, then
  * K = (k + 2^(h·d) − 1) / 2, as five little-endian 64-bit limbs. Returns 0 if k ≥ q. */
@@ -229,22 +227,46 @@ static unsigned int bit_of(const uint64_t v[5], unsigned int j) {
     return (unsigned int)((v[j >> 6] >> (j & 63)) & 1);
 }
 
+/* The d table indices of one 32-byte scalar (0 if it is not reduced). */
+static int comb_indices(uint16_t *index, const unsigned char *k32, unsigned int h, unsigned int d) {
+    uint64_t K[5];
+    unsigned int col, t;
+    if (!comb_recode(K, k32, h * d)) return 0;
+    for (col = 0; col < d; col++) {
+        unsigned int e = 0;
+        for (t = 0; t < h; t++) e |= bit_of(K, t * d + col) << t;
+        index[col] = (uint16_t)e;
+    }
+    return 1;
+}
+
+/* entry[e] of a half table (see comb_table), top = 2^(h−1); magnitude 1. */
+static int comb_entry(secp256k1_ge *ge, const unsigned char *table, unsigned int e, unsigned int top) {
+    int ok;
+    if (e >= top) return load_point(ge, table + (size_t)(e - top) * POINT_BYTES);
+    ok = load_point(ge, table + (size_t)(top - 1 - e) * POINT_BYTES);
+    secp256k1_fe_negate(&ge->y, &ge->y, 1);
+    secp256k1_fe_normalize_weak(&ge->y);
+    return ok;
+}
+
 /* Sums of affine points by batch-affine additions: cols lists of points, list
  * c at pts[off[c] .. off[c] + len[c]), each reduced in place to its sum at
  * pts[off[c]] (infinity flag set for an empty list or a zero sum). A level adds
  * adjacent pairs in every list at once, sharing one field inversion
  * (Montgomery's trick): λ = (y2 − y1)/(x2 − x1), x3 = λ² − x1 − x2,
  * y3 = λ(x1 − x3) − y1, i.e. 5M + 1S per addition where a mixed Jacobian
- * addition costs 8M + 3S. Pairs with x1 = x2 (a doubling or a zero sum) and
- * pairs holding the identity are done exactly, outside the shared inversion.
- * An empty list stays empty (len 0). Scratch: den, acc hold `pairs` field
- * elements each. Inputs have magnitude 1. */
+ * addition costs 8M + 3S. A pair with x1 = x2 (a doubling or a zero sum) is
+ * added exactly when it is found (its sum replaces the first point, the second
+ * becomes the identity), and a pair holding the identity is passed through.
+ * An empty list stays empty (len 0). Scratch: den, acc hold as many field
+ * elements as there are pairs in a level. Inputs have magnitude 1. */
 static void batch_affine_sums(secp256k1_ge *pts, const size_t *off, size_t *len, size_t cols,
                               secp256k1_fe *den, secp256k1_fe *acc) {
     for (;;) {
         size_t c, j, k = 0, more = 0;
         secp256k1_fe inv;
-        /* 1. denominators x2 − x1 of the pairs that need one, and prefix products */
+        /* 1. denominators x2 − x1 and their prefix products; same-x pairs done here */
         for (c = 0; c < cols; c++) {
             secp256k1_ge *p = pts + off[c];
             for (j = 0; j + 1 < len[c]; j += 2) {
@@ -252,7 +274,15 @@ static void batch_affine_sums(secp256k1_ge *pts, const size_t *off, size_t *len,
                 if (p[j].infinity || p[j + 1].infinity) continue;
                 secp256k1_fe_negate(&d, &p[j].x, 1);
                 secp256k1_fe_add(&d, &p[j + 1].x);
-                if (secp256k1_fe_normalizes_to_zero_var(&d)) continue;
+                if (secp256k1_fe_normalizes_to_zero_var(&d)) {
+                    /* same x: 2a if the same point, the identity if opposite */
+                    secp256k1_gej aj;
+                    secp256k1_gej_set_ge(&aj, &p[j]);
+                    secp256k1_gej_add_ge_var(&aj, &aj, &p[j + 1], NULL);
+                    secp256k1_ge_set_gej_var(&p[j], &aj);
+                    p[j + 1].infinity = 1;
+                    continue;
+                }
                 den[k] = d;
                 if (k == 0) acc[0] = d;
                 else secp256k1_fe_mul(&acc[k], &acc[k - 1], &d);
@@ -278,45 +308,33 @@ static void batch_affine_sums(secp256k1_ge *pts, const size_t *off, size_t *len,
             secp256k1_ge *p = pts + off[c];
             size_t n = len[c];
             for (j = 0; j + 1 < n; j += 2) {
-                secp256k1_ge a = p[j], b = p[j + 1], r;
-                if (a.infinity) {
-                    r = b;
-                } else if (b.infinity) {
-                    r = a;
+                const secp256k1_ge *a = &p[j], *b = &p[j + 1];
+                if (a->infinity) {
+                    p[j / 2] = *b;
+                } else if (b->infinity) {
+                    p[j / 2] = *a;
                 } else {
-                    secp256k1_fe d;
-                    secp256k1_fe_negate(&d, &a.x, 1);
-                    secp256k1_fe_add(&d, &b.x);
-                    if (secp256k1_fe_normalizes_to_zero_var(&d)) {
-                        /* same x: 2a if the same point, the identity if opposite */
-                        secp256k1_gej aj;
-                        secp256k1_gej_set_ge(&aj, &a);
-                        secp256k1_gej_add_ge_var(&aj, &aj, &b, NULL);
-                        secp256k1_ge_set_gej_var(&r, &aj);
-                    } else {
-                        secp256k1_fe lambda, num, x3, y3, t;
-                        secp256k1_fe_negate(&num, &a.y, 1);
-                        secp256k1_fe_add(&num, &b.y);                 /* y2 − y1, magnitude 3 */
-                        secp256k1_fe_mul(&lambda, &num, &den[k]);
-                        k++;
-                        secp256k1_fe_sqr(&x3, &lambda);
-                        secp256k1_fe_negate(&t, &a.x, 1);
-                        secp256k1_fe_add(&x3, &t);
-                        secp256k1_fe_negate(&t, &b.x, 1);
-                        secp256k1_fe_add(&x3, &t);                    /* magnitude 5 */
-                        secp256k1_fe_normalize_weak(&x3);
-                        secp256k1_fe_negate(&t, &x3, 1);
-                        secp256k1_fe_add(&t, &a.x);                   /* x1 − x3, magnitude 3 */
-                        secp256k1_fe_mul(&y3, &lambda, &t);
-                        secp256k1_fe_negate(&t, &a.y, 1);
-                        secp256k1_fe_add(&y3, &t);                    /* magnitude 3 */
-                        secp256k1_fe_normalize_weak(&y3);
-                        r.x = x3;
-                        r.y = y3;
-                        r.infinity = 0;
-                    }
+                    secp256k1_fe lambda, x3, y3, t;
+                    secp256k1_fe_negate(&t, &a->y, 1);
+                    secp256k1_fe_add(&t, &b->y);                    /* y2 − y1, magnitude 3 */
+                    secp256k1_fe_mul(&lambda, &t, &den[k]);
+                    k++;
+                    secp256k1_fe_sqr(&x3, &lambda);
+                    secp256k1_fe_negate(&t, &a->x, 1);
+                    secp256k1_fe_add(&x3, &t);
+                    secp256k1_fe_negate(&t, &b->x, 1);
+                    secp256k1_fe_add(&x3, &t);                     /* magnitude 5 */
+                    secp256k1_fe_normalize_weak(&x3);
+                    secp256k1_fe_negate(&t, &x3, 1);
+                    secp256k1_fe_add(&t, &a->x);                    /* x1 − x3, magnitude 3 */
+                    secp256k1_fe_mul(&y3, &lambda, &t);
+                    secp256k1_fe_negate(&t, &a->y, 1);
+                    secp256k1_fe_add(&y3, &t);                     /* magnitude 3 */
+                    secp256k1_fe_normalize_weak(&y3);
+                    p[j / 2].x = x3;
+                    p[j / 2].y = y3;
+                    p[j / 2].infinity = 0;
                 }
-                p[j / 2] = r;
             }
             if (n & 1) p[n / 2] = p[n - 1];
             len[c] = (n + 1) / 2;
@@ -324,19 +342,96 @@ static void batch_affine_sums(secp256k1_ge *pts, const size_t *off, size_t *len,
     }
 }
 
-/* Σ k_i·P_i + Σ units: tables[i] is the address of P_i's comb table (2^h
+/* Several comb MSMs evaluated together (one batch-affine pass over all their
+ * columns). MSM m has the terms t in [tstart[m], tstart[m + 1]), each a table
+ * (tabs[t]) and its d recoded indices (index[t·d …]), and the units in
+ * [ustart[m], ustart[m + 1]) (points added with weight 1; ustart may be NULL).
+ * S_(m,c) = Σ_t entry_t[index_(t,c)] for every column c, then Horner:
+ * out[m] = Σ_c 2^c·S_(m,c). Returns 1, 0 if a table entry is not a point, or
+ * −1 if memory ran out. */
+#define PREFETCH_AHEAD 4
+static int comb_eval(const unsigned char *const *tabs, const uint16_t *index, const size_t *tstart,
+                     const secp256k1_ge *units, const size_t *ustart, size_t nmsm,
+                     unsigned int h, unsigned int d, secp256k1_gej *out) {
+    const unsigned int top = 1u << (h - 1);
+    size_t count = tstart[nmsm], nunits = ustart ? ustart[nmsm] : 0;
+    size_t nlists = nmsm * d, total = count * d + nunits, m, t, pos = 0;
+    secp256k1_ge *pts = malloc((total ? total : 1) * sizeof(*pts));
+    secp256k1_fe *den = malloc((total / 2 + 1) * sizeof(*den));
+    secp256k1_fe *acc = malloc((total / 2 + 1) * sizeof(*acc));
+    size_t *off = malloc((nlists ? nlists : 1) * sizeof(*off));
+    size_t *len = malloc((nlists ? nlists : 1) * sizeof(*len));
+    int ok = 1;
+    if (pts == NULL || den == NULL || acc == NULL || off == NULL || len == NULL) {
+        ok = -1;
+        goto done;
+    }
+    for (m = 0; m < nmsm; m++) {
+        size_t terms = tstart[m + 1] - tstart[m];
+        size_t nu = ustart ? ustart[m + 1] - ustart[m] : 0;
+        unsigned int c;
+        for (c = 0; c < d; c++) {
+            off[m * d + c] = pos;
+            len[m * d + c] = terms + (c == 0 ? nu : 0);
+            pos += len[m * d + c];
+        }
+        for (t = tstart[m]; t < tstart[m + 1]; t++) {
+            const uint16_t *ix = index + t * d;
+            size_t i = t - tstart[m];
+            if (t + PREFETCH_AHEAD < count) {
+                const unsigned char *next = tabs[t + PREFETCH_AHEAD];
+                const uint16_t *nix = index + (t + PREFETCH_AHEAD) * d;
+                for (c = 0; c < d; c++) {
+                    unsigned int e = nix[c];
+                    __builtin_prefetch(next + (size_t)(e >= top ? e - top : top - 1 - e) * POINT_BYTES);
+                }
+            }
+            for (c = 0; c < d; c++) {
+                if (!comb_entry(&pts[off[m * d + c] + i], tabs[t], ix[c], top)) ok = 0;
+            }
+        }
+        for (t = 0; t < nu; t++) {
+            pts[off[m * d] + terms + t] = units[ustart[m] + t];
+        }
+    }
+    if (!ok) goto done;
+    batch_affine_sums(pts, off, len, nlists, den, acc);
+    for (m = 0; m < nmsm; m++) {
+        int c;
+        secp256k1_gej_set_infinity(&out[m]);
+        for (c = (int)d - 1; c >= 0; c--) {
+            const secp256k1_ge *s = &pts[off[m * d + (size_t)c]];
+            secp256k1_gej_double_var(&out[m], &out[m], NULL);
+            if (len[m * d + (size_t)c] > 0 && !s->infinity) {
+                secp256k1_gej_add_ge_var(&out[m], &out[m], s, NULL);
+            }
+        }
+    }
+done:
+    free(pts);
+    free(den);
+    free(acc);
+    free(off);
+    free(len);
+    return ok;
+}
+
+static int comb_shape_ok(int teeth, int columns) {
+    return teeth >= 2 && teeth <= MAX_TEETH && columns >= 1 && columns <= MAX_COLUMNS
+           && teeth * columns >= 257 && teeth * columns <= 319;
+}
+
+/* Σ k_i·P_i + Σ units: tables[i] is the address of P_i's comb table (2^(h−1)
  * storage points, kept alive by the caller), units the addresses of extra
- * storage points added with weight 1. S_c = Σ_i entry_i[index_{i,c}] for every
- * column c at once (batch-affine), then Horner: acc ← 2·acc + S_c. */
+ * storage points added with weight 1. */
 static PyObject *comb_msm(PyObject *self, PyObject *args) {
     Py_buffer tables, scalars, units;
-    int teeth, columns;
+    int teeth, columns, status = 1;
     PyObject *result = NULL;
-    size_t count, nunits, i, pairs;
+    size_t count, nunits, i, tstart[2], ustart[2];
     uint16_t *index = NULL;
-    secp256k1_ge *pts = NULL;
-    secp256k1_fe *den = NULL, *acc_fe = NULL;
-    size_t off[MAX_COLUMNS], len[MAX_COLUMNS];
+    const unsigned char **tabs = NULL;
+    secp256k1_ge *upts = NULL;
     int bad_scalar = 0, bad_point = 0;
     secp256k1_gej acc;
     (void)self;
@@ -346,8 +441,7 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
     }
     count = (size_t)tables.len / sizeof(uint64_t);
     nunits = (size_t)units.len / sizeof(uint64_t);
-    if (teeth < 2 || teeth > MAX_TEETH || columns < 1 || columns > MAX_COLUMNS
-        || teeth * columns < 257 || teeth * columns > 319) {
+    if (!comb_shape_ok(teeth, columns)) {
         PyErr_SetString(PyExc_ValueError, "comb_msm: teeth or columns out of range");
         goto done;
     }
@@ -356,12 +450,10 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "comb_msm: one 32-byte scalar per 8-byte table address");
         goto done;
     }
-    pairs = ((size_t)columns * count + nunits) / 2 + 1;
     index = malloc((count ? count : 1) * (size_t)columns * sizeof(*index));
-    pts = malloc(((size_t)columns * count + nunits + 1) * sizeof(*pts));
-    den = malloc(pairs * sizeof(*den));
-    acc_fe = malloc(pairs * sizeof(*acc_fe));
-    if (index == NULL || pts == NULL || den == NULL || acc_fe == NULL) {
+    tabs = malloc((count ? count : 1) * sizeof(*tabs));
+    upts = malloc((nunits ? nunits : 1) * sizeof(*upts));
+    if (index == NULL || tabs == NULL || upts == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -370,48 +462,22 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
         const unsigned int d = (unsigned int)columns, h = (unsigned int)teeth;
         const uint64_t *addr = tables.buf;
         const uint64_t *uaddr = units.buf;
-        unsigned int col, t;
-        int c;
-        for (i = 0; i < count; i++) {
-            uint64_t K[5];
-            if (!comb_recode(K, (const unsigned char *)scalars.buf + i * SCALAR_BYTES, h * d)) {
+        for (i = 0; i < count && !bad_scalar; i++) {
+            tabs[i] = (const unsigned char *)(uintptr_t)addr[i];
+            if (!comb_indices(index + i * d, (const unsigned char *)scalars.buf + i * SCALAR_BYTES, h, d)) {
                 bad_scalar = 1;
-                break;
-            }
-            for (col = 0; col < d; col++) {
-                unsigned int e = 0;
-                for (t = 0; t < h; t++) e |= bit_of(K, t * d + col) << t;
-                index[i * d + col] = (uint16_t)e;
-            }
-        }
-        /* column c ≥ 1 is the list at (c − 1)·count; column 0 comes last, so
-         * that the units can follow it: (d − 1)·count, count + nunits points */
-        for (col = 0; col < d; col++) {
-            off[col] = col == 0 ? (size_t)(d - 1) * count : (size_t)(col - 1) * count;
-            len[col] = col == 0 ? count + nunits : count;
-        }
-        for (i = 0; i < count && !bad_scalar && !bad_point; i++) {
-            const unsigned char *table = (const unsigned char *)(uintptr_t)addr[i];
-            for (col = 0; col < d; col++) {
-                if (!load_point(&pts[off[col] + i], table + (size_t)index[i * d + col] * POINT_BYTES)) {
-                    bad_point = 1;
-                }
             }
         }
         for (i = 0; i < nunits && !bad_scalar && !bad_point; i++) {
-            if (!load_point(&pts[off[0] + count + i], (const unsigned char *)(uintptr_t)uaddr[i])) {
-                bad_point = 1;
-            }
+            if (!load_point(&upts[i], (const unsigned char *)(uintptr_t)uaddr[i])) bad_point = 1;
         }
-        secp256k1_gej_set_infinity(&acc);
         if (!bad_scalar && !bad_point) {
-            batch_affine_sums(pts, off, len, d, den, acc_fe);
-            for (c = columns - 1; c >= 0; c--) {
-                secp256k1_gej_double_var(&acc, &acc, NULL);
-                if (len[c] > 0 && !pts[off[c]].infinity) {
-                    secp256k1_gej_add_ge_var(&acc, &acc, &pts[off[c]], NULL);
-                }
-            }
+            tstart[0] = 0;
+            tstart[1] = count;
+            ustart[0] = 0;
+            ustart[1] = nunits;
+            status = comb_eval(tabs, index, tstart, upts, ustart, 1, h, d, &acc);
+            if (status == 0) bad_point = 1;
         }
     }
     Py_END_ALLOW_THREADS
@@ -419,14 +485,15 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "comb_msm: a scalar is not reduced mod the group order");
     } else if (bad_point) {
         PyErr_SetString(PyExc_ValueError, "comb_msm: a table entry or unit is not a point");
+    } else if (status < 0) {
+        PyErr_NoMemory();
     } else {
         result = gej_result(&acc);
     }
 done:
     free(index);
-    free(pts);
-    free(den);
-    free(acc_fe);
+    free(tabs);
+    free(upts);
     PyBuffer_Release(&tables);
     PyBuffer_Release(&scalars);
     PyBuffer_Release(&units);
@@ -523,6 +590,374 @@ done:
     return result;
 }
 
+/* -- ipa_prove ----------------------------------------------------------- */
+
+/* The inner-product prover of zksolvency/bulletproofs/inner_product.py, round
+ * for round, on fixed generators: with tables[i] the comb table of base i (B at
+ * 0, G_j at 2 + 2j, H_j at 3 + 2j), H'_j = hf_j·H_j and Q = q_scalar·B. While
+ * the vectors are longer than `explicit_at`, L_k and R_k are two comb MSMs over
+ * the original generators with the folded coefficients (g_pat, h_pat: products
+ * of challenges indexed by the bits of j already consumed); from there the
+ * folded generators are materialised (2·size comb MSMs at once) and the rounds
+ * finish the textbook way, by variable-base MSMs and folds. After each round,
+ * challenge(L, R) (the storage bytes of each, or None for the identity) must
+ * return u as 32 big-endian bytes, 0 < u < q. */
+
+struct var_input {
+    const secp256k1_ge *pts;
+    const secp256k1_scalar *sc;
+};
+
+static int var_term(secp256k1_scalar *sc, secp256k1_ge *pt, size_t idx, void *data) {
+    const struct var_input *in = data;
+    *sc = in->sc[idx];
+    *pt = in->pts[idx];
+    return 1;
+}
+
+static secp256k1_scratch *msm_scratch(const secp256k1_callback *cb, size_t n) {
+    size_t size = secp256k1_strauss_scratch_size(n);
+    size_t pip = secp256k1_pippenger_scratch_size(n, secp256k1_pippenger_bucket_window(n));
+    if (pip > size) size = pip;
+    size += (STRAUSS_SCRATCH_OBJECTS + PIPPENGER_SCRATCH_OBJECTS) * ALIGNMENT;
+    return secp256k1_scratch_create(cb, size);
+}
+
+/* u from the Python callback, or 0 with an exception set. */
+static int ipa_challenge(secp256k1_scalar *u, PyObject *challenge, secp256k1_gej *L, secp256k1_gej *R,
+                         PyObject *Ls, PyObject *Rs) {
+    PyObject *l = gej_result(L), *r = NULL, *out = NULL;
+    int ok = 0, overflow = 0;
+    if (l == NULL) return 0;
+    r = gej_result(R);
+    if (r == NULL || PyList_Append(Ls, l) < 0 || PyList_Append(Rs, r) < 0) goto done;
+    out = PyObject_CallFunctionObjArgs(challenge, l, r, NULL);
+    if (out == NULL) goto done;
+    if (!PyBytes_Check(out) || PyBytes_GET_SIZE(out) != SCALAR_BYTES) {
+        PyErr_SetString(PyExc_ValueError, "ipa_prove: the challenge must be 32 bytes");
+        goto done;
+    }
+    secp256k1_scalar_set_b32(u, (const unsigned char *)PyBytes_AS_STRING(out), &overflow);
+    if (overflow || secp256k1_scalar_is_zero(u)) {
+        PyErr_SetString(PyExc_ValueError, "ipa_prove: the challenge must be in [1, q)");
+        goto done;
+    }
+    ok = 1;
+done:
+    Py_XDECREF(l);
+    Py_XDECREF(r);
+    Py_XDECREF(out);
+    return ok;
+}
+
+static void scalar_fold(secp256k1_scalar *v, size_t half, const secp256k1_scalar *lo_f,
+                        const secp256k1_scalar *hi_f) {
+    size_t i;
+    for (i = 0; i < half; i++) {
+        secp256k1_scalar x, y;
+        secp256k1_scalar_mul(&x, &v[i], lo_f);
+        secp256k1_scalar_mul(&y, &v[half + i], hi_f);
+        secp256k1_scalar_add(&v[i], &x, &y);
+    }
+}
+
+static void scalar_dot(secp256k1_scalar *r, const secp256k1_scalar *x, const secp256k1_scalar *y, size_t n) {
+    size_t i;
+    secp256k1_scalar_set_int(r, 0);
+    for (i = 0; i < n; i++) {
+        secp256k1_scalar t;
+        secp256k1_scalar_mul(&t, &x[i], &y[i]);
+        secp256k1_scalar_add(r, r, &t);
+    }
+}
+
+static PyObject *ipa_prove(PyObject *self, PyObject *args) {
+    Py_buffer tables, qsb, hfb, ab, bb;
+    int teeth, columns, explicit_at;
+    PyObject *challenge, *Ls = NULL, *Rs = NULL, *result = NULL;
+    size_t n = 0, i, j, size, shift, npat = 1;
+    unsigned int h, d;
+    secp256k1_scalar *a = NULL, *b = NULL, *hf = NULL, *hc = NULL, *gpat = NULL, *hpat = NULL;
+    secp256k1_scalar *ks = NULL, qsc, u, uinv, one;
+    const unsigned char **tabs = NULL;
+    const uint64_t *addr;
+    uint16_t *index = NULL;
+    size_t *tstart = NULL;
+    secp256k1_gej *outj = NULL;
+    secp256k1_ge *pts = NULL;
+    secp256k1_scratch *scratch = NULL;
+    secp256k1_callback callback;
+    int error = 0, status = 1, overflow = 0;
+    unsigned char out32[SCALAR_BYTES];
+    PyThreadState *ts;
+    (void)self;
+
+    if (!PyArg_ParseTuple(args, "y*iiy*y*y*y*iO", &tables, &teeth, &columns, &qsb, &hfb, &ab, &bb,
+                          &explicit_at, &challenge)) {
+        return NULL;
+    }
+    n = (size_t)ab.len / SCALAR_BYTES;
+    if (!comb_shape_ok(teeth, columns)) {
+        PyErr_SetString(PyExc_ValueError, "ipa_prove: teeth or columns out of range");
+        goto done;
+    }
+    if (n == 0 || (n & (n - 1)) || (size_t)ab.len != n * SCALAR_BYTES || bb.len != ab.len
+        || hfb.len != ab.len || qsb.len != SCALAR_BYTES
+        || (size_t)tables.len != (2 + 2 * n) * sizeof(uint64_t) || explicit_at < 0
+        || !PyCallable_Check(challenge)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "ipa_prove: a, b, h-factors of n = 2^k scalars, 2 + 2n table addresses, "
+                        "a callable challenge");
+        goto done;
+    }
+    h = (unsigned int)teeth;
+    d = (unsigned int)columns;
+    a = malloc(n * sizeof(*a));
+    b = malloc(n * sizeof(*b));
+    hf = malloc(n * sizeof(*hf));
+    hc = malloc(n * sizeof(*hc));
+    gpat = malloc(n * sizeof(*gpat));
+    hpat = malloc(n * sizeof(*hpat));
+    ks = malloc((2 * n + 2) * sizeof(*ks));
+    tabs = malloc((2 * n + 2) * sizeof(*tabs));
+    index = malloc((2 * n + 2) * d * sizeof(*index));
+    tstart = malloc((2 * n + 2) * sizeof(*tstart));
+    outj = malloc((2 * n + 1) * sizeof(*outj));
+    pts = malloc((2 * n + 1) * sizeof(*pts));
+    Ls = PyList_New(0);
+    Rs = PyList_New(0);
+    if (!a || !b || !hf || !hc || !gpat || !hpat || !ks || !tabs || !index || !tstart || !outj || !pts
+        || !Ls || !Rs) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        int o1 = 0, o2 = 0, o3 = 0;
+        secp256k1_scalar_set_b32(&a[i], (const unsigned char *)ab.buf + i * SCALAR_BYTES, &o1);
+        secp256k1_scalar_set_b32(&b[i], (const unsigned char *)bb.buf + i * SCALAR_BYTES, &o2);
+        secp256k1_scalar_set_b32(&hf[i], (const unsigned char *)hfb.buf + i * SCALAR_BYTES, &o3);
+        overflow |= o1 | o2 | o3;
+    }
+    {
+        int o = 0;
+        secp256k1_scalar_set_b32(&qsc, qsb.buf, &o);
+        overflow |= o;
+    }
+    if (overflow) {
+        PyErr_SetString(PyExc_ValueError, "ipa_prove: a scalar is not reduced mod the group order");
+        goto done;
+    }
+    addr = tables.buf;
+    secp256k1_scalar_set_int(&one, 1);
+    gpat[0] = one;
+    hpat[0] = one;
+    shift = 0;
+    while (((size_t)1 << shift) < n) shift++;
+    size = n;
+
+    /* rounds over the original generators */
+    while (size > 1 && size > (size_t)explicit_at) {
+        size_t half = size / 2, hm = half - 1, t = 0;
+        secp256k1_scalar cl, cr;
+        ts = PyEval_SaveThread();
+        scalar_dot(&cl, a, b + half, half);
+        scalar_dot(&cr, a + half, b, half);
+        for (j = 0; j < n; j++) secp256k1_scalar_mul(&hc[j], &hf[j], &hpat[j >> shift]);
+        /* L: a_lo·G_hi + b_hi·H'_lo + c_L·Q */
+        for (j = 0; j < n; j++) {
+            if (j & half) {
+                secp256k1_scalar_mul(&ks[t], &a[j & hm], &gpat[j >> shift]);
+                tabs[t++] = (const unsigned char *)(uintptr_t)addr[2 + 2 * j];
+            } else {
+                secp256k1_scalar_mul(&ks[t], &b[half + (j & hm)], &hc[j]);
+                tabs[t++] = (const unsigned char *)(uintptr_t)addr[3 + 2 * j];
+            }
+        }
+        secp256k1_scalar_mul(&ks[t], &cl, &qsc);
+        tabs[t++] = (const unsigned char *)(uintptr_t)addr[0];
+        /* R: a_hi·G_lo + b_lo·H'_hi + c_R·Q */
+        for (j = 0; j < n; j++) {
+            if (!(j & half)) {
+                secp256k1_scalar_mul(&ks[t], &a[half + (j & hm)], &gpat[j >> shift]);
+                tabs[t++] = (const unsigned char *)(uintptr_t)addr[2 + 2 * j];
+            } else {
+                secp256k1_scalar_mul(&ks[t], &b[j & hm], &hc[j]);
+                tabs[t++] = (const unsigned char *)(uintptr_t)addr[3 + 2 * j];
+            }
+        }
+        secp256k1_scalar_mul(&ks[t], &cr, &qsc);
+        tabs[t++] = (const unsigned char *)(uintptr_t)addr[0];
+        for (i = 0; i < t; i++) {
+            secp256k1_scalar_get_b32(out32, &ks[i]);
+            comb_indices(index + i * d, out32, h, d);
+        }
+        tstart[0] = 0;
+        tstart[1] = n + 1;
+        tstart[2] = 2 * n + 2;
+        status = comb_eval(tabs, index, tstart, NULL, NULL, 2, h, d, outj);
+        PyEval_RestoreThread(ts);
+        if (status <= 0) goto eval_failed;
+        if (!ipa_challenge(&u, challenge, &outj[0], &outj[1], Ls, Rs)) goto done;
+        secp256k1_scalar_inverse_var(&uinv, &u);
+        /* G ← u⁻¹·G_lo + u·G_hi, H' ← u·H'_lo + u⁻¹·H'_hi: the next bit of j picks the factor */
+        for (i = npat; i-- > 0;) {
+            secp256k1_scalar g = gpat[i], hh = hpat[i];
+            secp256k1_scalar_mul(&gpat[2 * i], &g, &uinv);
+            secp256k1_scalar_mul(&gpat[2 * i + 1], &g, &u);
+            secp256k1_scalar_mul(&hpat[2 * i], &hh, &u);
+            secp256k1_scalar_mul(&hpat[2 * i + 1], &hh, &uinv);
+        }
+        npat *= 2;
+        shift--;
+        scalar_fold(a, half, &u, &uinv);
+        scalar_fold(b, half, &uinv, &u);
+        size = half;
+    }
+
+    if (size > 1) {
+        /* materialise G^(k)_p, H'^(k)_p (p < size) and Q: 2·size + 1 comb MSMs */
+        size_t s = size, m, per = n / size, t = 0;
+        secp256k1_ge *G = pts, *H = pts + s, *Q = pts + 2 * s;
+        secp256k1_scalar gscale = one, hscale = one;
+        secp256k1_gej *fold = outj;
+        callback.fn = record_error;
+        callback.data = &error;
+        scratch = msm_scratch(&callback, 2 * s + 1);
+        if (scratch == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        ts = PyEval_SaveThread();
+        for (m = 0; m < 2 * s; m++) {
+            size_t p = m % s;
+            tstart[m] = t;
+            for (i = 0; i < per; i++) {
+                j = p + i * s;
+                if (m < s) {
+                    ks[t] = gpat[j >> shift];
+                    tabs[t++] = (const unsigned char *)(uintptr_t)addr[2 + 2 * j];
+                } else {
+                    secp256k1_scalar_mul(&ks[t], &hf[j], &hpat[j >> shift]);
+                    tabs[t++] = (const unsigned char *)(uintptr_t)addr[3 + 2 * j];
+                }
+            }
+        }
+        tstart[2 * s] = t;
+        ks[t] = qsc;
+        tabs[t++] = (const unsigned char *)(uintptr_t)addr[0];
+        tstart[2 * s + 1] = t;
+        for (i = 0; i < t; i++) {
+            secp256k1_scalar_get_b32(out32, &ks[i]);
+            comb_indices(index + i * d, out32, h, d);
+        }
+        status = comb_eval(tabs, index, tstart, NULL, NULL, 2 * s + 1, h, d, outj);
+        if (status > 0) secp256k1_ge_set_all_gej_var(pts, outj, 2 * s + 1);
+        PyEval_RestoreThread(ts);
+        if (status <= 0) goto eval_failed;
+
+        while (size > 1) {
+            size_t half = size / 2;
+            secp256k1_scalar cl, cr, usq, uinvsq;
+            secp256k1_gej L, R;
+            struct var_input in;
+            int okl, okr;
+            ts = PyEval_SaveThread();
+            scalar_dot(&cl, a, b + half, half);
+            scalar_dot(&cr, a + half, b, half);
+            /* L over G_hi, H_lo, Q; R over G_lo, H_hi, Q (terms in ks, points in a row) */
+            {
+                secp256k1_ge *row = malloc((2 * half + 1) * sizeof(*row));
+                if (row == NULL) {
+                    PyEval_RestoreThread(ts);
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                for (i = 0; i < half; i++) {
+                    row[i] = G[half + i];
+                    secp256k1_scalar_mul(&ks[i], &a[i], &gscale);
+                    row[half + i] = H[i];
+                    secp256k1_scalar_mul(&ks[half + i], &b[half + i], &hscale);
+                }
+                row[2 * half] = *Q;
+                ks[2 * half] = cl;
+                in.pts = row;
+                in.sc = ks;
+                okl = secp256k1_ecmult_multi_var(&callback, scratch, &L, NULL, var_term, &in, 2 * half + 1);
+                for (i = 0; i < half; i++) {
+                    row[i] = G[i];
+                    secp256k1_scalar_mul(&ks[i], &a[half + i], &gscale);
+                    row[half + i] = H[half + i];
+                    secp256k1_scalar_mul(&ks[half + i], &b[i], &hscale);
+                }
+                ks[2 * half] = cr;
+                okr = secp256k1_ecmult_multi_var(&callback, scratch, &R, NULL, var_term, &in, 2 * half + 1);
+                free(row);
+            }
+            PyEval_RestoreThread(ts);
+            if (!okl || !okr || error) {
+                PyErr_SetString(PyExc_MemoryError, "ipa_prove: libsecp256k1 could not allocate its scratch space");
+                goto done;
+            }
+            if (!ipa_challenge(&u, challenge, &L, &R, Ls, Rs)) goto done;
+            secp256k1_scalar_inverse_var(&uinv, &u);
+            secp256k1_scalar_mul(&usq, &u, &u);
+            secp256k1_scalar_mul(&uinvsq, &uinv, &uinv);
+            ts = PyEval_SaveThread();
+            /* G ← G_lo + u²·G_hi (the factor u⁻¹ kept in gscale), H ← H_lo + u⁻²·H_hi */
+            for (i = 0; i < half; i++) {
+                secp256k1_gej hi;
+                secp256k1_gej_set_ge(&hi, &G[half + i]);
+                secp256k1_ecmult(&fold[i], &hi, &usq, NULL);
+                secp256k1_gej_add_ge_var(&fold[i], &fold[i], &G[i], NULL);
+                secp256k1_gej_set_ge(&hi, &H[half + i]);
+                secp256k1_ecmult(&fold[half + i], &hi, &uinvsq, NULL);
+                secp256k1_gej_add_ge_var(&fold[half + i], &fold[half + i], &H[i], NULL);
+            }
+            secp256k1_ge_set_all_gej_var(G, fold, half);
+            secp256k1_ge_set_all_gej_var(H, fold + half, half);
+            secp256k1_scalar_mul(&gscale, &gscale, &uinv);
+            secp256k1_scalar_mul(&hscale, &hscale, &u);
+            scalar_fold(a, half, &u, &uinv);
+            scalar_fold(b, half, &uinv, &u);
+            PyEval_RestoreThread(ts);
+            size = half;
+        }
+    }
+    {
+        unsigned char fa[SCALAR_BYTES], fb[SCALAR_BYTES];
+        secp256k1_scalar_get_b32(fa, &a[0]);
+        secp256k1_scalar_get_b32(fb, &b[0]);
+        result = Py_BuildValue("(OOy#y#)", Ls, Rs, (const char *)fa, (Py_ssize_t)SCALAR_BYTES,
+                               (const char *)fb, (Py_ssize_t)SCALAR_BYTES);
+    }
+    goto done;
+eval_failed:
+    if (status < 0) PyErr_NoMemory();
+    else PyErr_SetString(PyExc_ValueError, "ipa_prove: a table entry is not a point");
+done:
+    if (scratch != NULL) secp256k1_scratch_destroy(&callback, scratch);
+    free(a);
+    free(b);
+    free(hf);
+    free(hc);
+    free(gpat);
+    free(hpat);
+    free(ks);
+    free(tabs);
+    free(index);
+    free(tstart);
+    free(outj);
+    free(pts);
+    Py_XDECREF(Ls);
+    Py_XDECREF(Rs);
+    PyBuffer_Release(&tables);
+    PyBuffer_Release(&qsb);
+    PyBuffer_Release(&hfb);
+    PyBuffer_Release(&ab);
+    PyBuffer_Release(&bb);
+    return result;
+}
+
 /* -- layout self-test ------------------------------------------------------ */
 
 /* The 33-byte SEC1 encoding of a 64-byte storage point (None if not a point):
@@ -559,6 +994,9 @@ static PyMethodDef methods[] = {
     {"comb_msm", comb_msm, METH_VARARGS,
      "comb_msm(tables, scalars, teeth, columns, units) -> bytes | None."},
     {"msm", msm, METH_VARARGS, "msm(points, scalars) -> bytes | None (libsecp256k1 ecmult_multi_var)."},
+    {"ipa_prove", ipa_prove, METH_VARARGS,
+     "ipa_prove(tables, teeth, columns, q_scalar, h_factors, a, b, explicit_at, challenge) "
+     "-> (L list, R list, a, b): the inner-product prover on fixed generators."},
     {"compress", compress, METH_VARARGS, "compress(point) -> bytes | None (SEC1, 33 bytes)."},
     {NULL, NULL, 0, NULL},
 };

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -697,6 +697,54 @@ class Secp256k1Coincurve:
             neg = np.concatenate([neg, eneg])
             ks += [k for k, _ in extra]
         return pippenger(ks, raw, neg)
+
+    def ipa_prove_fixed(
+        self,
+        table: CombTable,
+        q_scalar: int,
+        h_factors: Sequence[int],
+        a: Sequence[int],
+        b: Sequence[int],
+        explicit_at: int,
+        on_round: Callable[[Secp256k1Point, Secp256k1Point], int],
+    ) -> tuple[list[Secp256k1Point], list[Secp256k1Point], int, int] | None:
+        """The inner-product prover's rounds in the native module, or None when
+        it cannot run them (no module, or the tables of B, G_j, H_j for j < n not
+        built). ``table`` holds B, B̃, then G_j, H_j interleaved; H'_j =
+        h_factors[j]·H_j, Q = q_scalar·B. Rounds run over the original generators
+        while the vectors are longer than ``explicit_at`` (0: always), then on
+        materialised folded generators. After each round ``on_round(L, R)``
+        returns the challenge u (it absorbs L and R into the transcript).
+        Same proof as :func:`zksolvency.bulletproofs.inner_product.prove`."""
+        n = len(a)
+        count = 2 + 2 * n
+        if _NATIVE is None or not isinstance(table, CombTable) or len(table) < count:
+            return None
+        shape = _shape_for(count)
+        if table._built[shape] < count:
+            return None
+
+        def challenge(left: bytes | None, right: bytes | None) -> bytes:
+            u = on_round(_from_native(left), _from_native(right))
+            return int(u).to_bytes(32, "big")
+
+        Ls, Rs, fa, fb = _NATIVE.ipa_prove(
+            table._addr[shape][:count].tobytes(),
+            shape.teeth,
+            shape.columns,
+            (q_scalar % _Q).to_bytes(32, "big"),
+            _scalar_bytes([k % _Q for k in h_factors]),
+            _scalar_bytes([k % _Q for k in a]),
+            _scalar_bytes([k % _Q for k in b]),
+            explicit_at,
+            challenge,
+        )
+        return (
+            [_from_native(x) for x in Ls],
+            [_from_native(x) for x in Rs],
+            int.from_bytes(fa, "big"),
+            int.from_bytes(fb, "big"),
+        )
 
     # -- encoding ---------------------------------------------------------------
     def encode(self, a: Secp256k1Point) -> bytes:
