@@ -27,6 +27,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,56 @@ static PyObject *gej_result(secp256k1_gej *r) {
     secp256k1_ge_set_gej_var(&ge, r);
     save_point(out, &ge);
     return PyBytes_FromStringAndSize((const char *)out, POINT_BYTES);
+}
+
+/* -- scratch kept per thread ------------------------------------------------ */
+
+/* The MSMs' large buffers (megabytes for a 2 050-term comb) are kept per thread
+ * between calls and grown when needed: malloc would otherwise map and unmap
+ * them on every call, and a prover process paid for it in page faults. Freed
+ * when the thread exits. Slots must not be shared by nested users. */
+enum { KEEP_PTS, KEEP_DEN, KEEP_ACC, KEEP_INDEX, KEEP_TABS, KEEP_SCALARS, KEEP_JAC, KEEP_AFF, KEEP_SLOTS };
+
+struct keep {
+    void *ptr[KEEP_SLOTS];
+    size_t size[KEEP_SLOTS];
+};
+
+static pthread_key_t keep_key;
+static pthread_once_t keep_once = PTHREAD_ONCE_INIT;
+static int keep_ready = 0;
+
+static void keep_free(void *p) {
+    struct keep *k = p;
+    int i;
+    for (i = 0; i < KEEP_SLOTS; i++) free(k->ptr[i]);
+    free(k);
+}
+
+static void keep_init(void) {
+    keep_ready = pthread_key_create(&keep_key, keep_free) == 0;
+}
+
+/* At least `bytes` of this thread's slot (its contents are not kept), or NULL. */
+static void *keep(int slot, size_t bytes) {
+    struct keep *k;
+    pthread_once(&keep_once, keep_init);
+    if (!keep_ready) return NULL;
+    k = pthread_getspecific(keep_key);
+    if (k == NULL) {
+        k = calloc(1, sizeof(*k));
+        if (k == NULL || pthread_setspecific(keep_key, k) != 0) {
+            free(k);
+            return NULL;
+        }
+    }
+    if (bytes == 0) bytes = 1;
+    if (k->size[slot] < bytes) {
+        free(k->ptr[slot]);
+        k->ptr[slot] = malloc(bytes);
+        k->size[slot] = k->ptr[slot] != NULL ? bytes : 0;
+    }
+    return k->ptr[slot];
 }
 
 /* -- comb_table ---------------------------------------------------------- */
@@ -356,9 +407,9 @@ static int comb_eval(const unsigned char *const *tabs, const uint16_t *index, co
     const unsigned int top = 1u << (h - 1);
     size_t count = tstart[nmsm], nunits = ustart ? ustart[nmsm] : 0;
     size_t nlists = nmsm * d, total = count * d + nunits, m, t, pos = 0;
-    secp256k1_ge *pts = malloc((total ? total : 1) * sizeof(*pts));
-    secp256k1_fe *den = malloc((total / 2 + 1) * sizeof(*den));
-    secp256k1_fe *acc = malloc((total / 2 + 1) * sizeof(*acc));
+    secp256k1_ge *pts = keep(KEEP_PTS, total * sizeof(*pts));
+    secp256k1_fe *den = keep(KEEP_DEN, (total / 2 + 1) * sizeof(*den));
+    secp256k1_fe *acc = keep(KEEP_ACC, (total / 2 + 1) * sizeof(*acc));
     size_t *off = malloc((nlists ? nlists : 1) * sizeof(*off));
     size_t *len = malloc((nlists ? nlists : 1) * sizeof(*len));
     int ok = 1;
@@ -408,9 +459,6 @@ static int comb_eval(const unsigned char *const *tabs, const uint16_t *index, co
         }
     }
 done:
-    free(pts);
-    free(den);
-    free(acc);
     free(off);
     free(len);
     return ok;
@@ -450,9 +498,9 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "comb_msm: one 32-byte scalar per 8-byte table address");
         goto done;
     }
-    index = malloc((count ? count : 1) * (size_t)columns * sizeof(*index));
-    tabs = malloc((count ? count : 1) * sizeof(*tabs));
-    upts = malloc((nunits ? nunits : 1) * sizeof(*upts));
+    index = keep(KEEP_INDEX, count * (size_t)columns * sizeof(*index));
+    tabs = keep(KEEP_TABS, count * sizeof(*tabs));
+    upts = keep(KEEP_AFF, nunits * sizeof(*upts));
     if (index == NULL || tabs == NULL || upts == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -491,9 +539,6 @@ static PyObject *comb_msm(PyObject *self, PyObject *args) {
         result = gej_result(&acc);
     }
 done:
-    free(index);
-    free(tabs);
-    free(upts);
     PyBuffer_Release(&tables);
     PyBuffer_Release(&scalars);
     PyBuffer_Release(&units);
@@ -718,12 +763,12 @@ static PyObject *ipa_prove(PyObject *self, PyObject *args) {
     hc = malloc(n * sizeof(*hc));
     gpat = malloc(n * sizeof(*gpat));
     hpat = malloc(n * sizeof(*hpat));
-    ks = malloc((2 * n + 2) * sizeof(*ks));
-    tabs = malloc((2 * n + 2) * sizeof(*tabs));
-    index = malloc((2 * n + 2) * d * sizeof(*index));
+    ks = keep(KEEP_SCALARS, (2 * n + 2) * sizeof(*ks));
+    tabs = keep(KEEP_TABS, (2 * n + 2) * sizeof(*tabs));
+    index = keep(KEEP_INDEX, (2 * n + 2) * d * sizeof(*index));
     tstart = malloc((2 * n + 2) * sizeof(*tstart));
-    outj = malloc((2 * n + 1) * sizeof(*outj));
-    pts = malloc((2 * n + 1) * sizeof(*pts));
+    outj = keep(KEEP_JAC, (2 * n + 1) * sizeof(*outj));
+    pts = keep(KEEP_AFF, (2 * n + 1) * sizeof(*pts));
     Ls = PyList_New(0);
     Rs = PyList_New(0);
     if (!a || !b || !hf || !hc || !gpat || !hpat || !ks || !tabs || !index || !tstart || !outj || !pts
@@ -942,12 +987,7 @@ done:
     free(hc);
     free(gpat);
     free(hpat);
-    free(ks);
-    free(tabs);
-    free(index);
     free(tstart);
-    free(outj);
-    free(pts);
     Py_XDECREF(Ls);
     Py_XDECREF(Rs);
     PyBuffer_Release(&tables);
