@@ -108,7 +108,8 @@ def test_range_proof_uses_native_rounds_and_verifies(
     real = cc.Secp256k1Coincurve.ipa_prove_fixed
 
     def spy(self: Any, *args: Any) -> Any:
-        calls.append(len(args[3]))
+        a = args[3]
+        calls.append(len(a) // 32 if isinstance(a, bytes) else len(a))
         return real(self, *args)
 
     rng = random.Random(16)
@@ -225,3 +226,84 @@ def test_valid_raw_call_matches_wrapper(gens: Generators) -> None:
     assert all(isinstance(x, bytes) and len(x) == 64 for x in Ls + Rs)
     assert int.from_bytes(fa, "big") < Q
     assert int.from_bytes(fb, "big") < Q
+
+
+# -- the range proof's vectors (rp_poly, rp_eval) ---------------------------------------
+
+
+@pytest.mark.parametrize(("n", "m"), [(8, 1), (8, 3), (64, 1), (64, 16), (32, 5)])
+def test_native_range_proof_equals_python_range_proof(
+    monkeypatch: pytest.MonkeyPatch, gens: Generators, n: int, m: int
+) -> None:
+    """The whole prover with the native vectors and rounds, and with neither:
+    the same bytes (same nonces), and the proof verifies."""
+    rng = random.Random(n * 100 + m)
+    values = [rng.randrange(1 << n) for _ in range(m)]
+    values[0] = (1 << n) - 1  # all ones somewhere, and zeros in the padding
+    blindings = [rng.randrange(1, Q) for _ in range(m)]
+    fast, V = bp.prove(gens, values, blindings, n, Transcript(b"rp"), rng=random.Random(7))
+    cls = cc.Secp256k1Coincurve
+    for name in ("range_poly", "range_eval", "ipa_prove_fixed"):
+        monkeypatch.setattr(cls, name, lambda *_a, **_k: None)
+    slow, _ = bp.prove(gens, values, blindings, n, Transcript(b"rp"), rng=random.Random(7))
+    assert fast.to_bytes(FAST) == slow.to_bytes(FAST)
+    bp.verify(gens, fast, V, n, Transcript(b"rp"))
+
+
+def test_range_eval_fallback_when_only_poly_is_native(
+    monkeypatch: pytest.MonkeyPatch, gens: Generators
+) -> None:
+    """Packed vectors from range_poly with the Python evaluation refused
+    natively must still give the same proof (the fallback unpacks)."""
+    values, blindings = [5, 6], [11, 12]
+    want, _ = bp.prove(gens, values, blindings, 8, Transcript(b"rp"), rng=random.Random(3))
+    monkeypatch.setattr(cc.Secp256k1Coincurve, "ipa_prove_fixed", lambda *_a, **_k: None)
+    got, _ = bp.prove(gens, values, blindings, 8, Transcript(b"rp"), rng=random.Random(3))
+    assert got.to_bytes(FAST) == want.to_bytes(FAST)
+
+
+def b32(k: int) -> bytes:
+    return k.to_bytes(32, "big")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (b"\x00" * 8, b"\x01" * 32 * 8, b"\x01" * 32 * 8, b32(3), b32(4), 3),  # n ∤ N
+        (b"\x00" * 8, b"\x01" * 32 * 7, b"\x01" * 32 * 8, b32(3), b32(4), 8),  # s_L length
+        (b"\x00" * 8, b"\x01" * 32 * 8, b"\x01" * 32 * 8, b"\x03", b32(4), 8),  # y length
+        (b"\x00" * 8, b"\x01" * 32 * 8, b"\x01" * 32 * 8, b32(3), b32(4), 0),  # n
+        (b"", b"", b"", b32(3), b32(4), 8),  # empty
+        (b"\x02" + b"\x00" * 7, b"\x01" * 32 * 8, b"\x01" * 32 * 8, b32(3), b32(4), 8),  # a bit 2
+        (b"\x00" * 8, b"\xff" * 32 * 8, b"\x01" * 32 * 8, b32(3), b32(4), 8),  # s_L ≥ q
+        (b"\x00" * 8, b"\x01" * 32 * 8, b"\x01" * 32 * 8, b32(Q), b32(4), 8),  # y ≥ q
+    ],
+    ids=["n-divides", "sl-len", "y-len", "n0", "empty", "bit2", "sl-unreduced", "y-unreduced"],
+)
+def test_rp_poly_rejects(args: tuple[Any, ...]) -> None:
+    with pytest.raises(ValueError, match="rp_poly"):
+        NATIVE.rp_poly(*args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (b"\x00" * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 3, b32(3), b32(4), b32(5)),
+        (b"\x00" * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 4, b32(0), b32(4), b32(5)),
+        (
+            b"\x00" * 4,
+            b"\x01" * 32 * 4,
+            b"\x01" * 32 * 4,
+            b"\x01" * 32 * 4,
+            b32(3),
+            b32(4),
+            b"\x05",
+        ),
+        (b"\x03" * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 4, b"\x01" * 32 * 4, b32(3), b32(4), b32(5)),
+        (b"\x00" * 4, b"\x01" * 32 * 4, b"\xff" * 32 * 4, b"\x01" * 32 * 4, b32(3), b32(4), b32(5)),
+    ],
+    ids=["r1-len", "y-zero", "x-len", "bits", "r0-unreduced"],
+)
+def test_rp_eval_rejects(args: tuple[Any, ...]) -> None:
+    with pytest.raises(ValueError, match="rp_eval"):
+        NATIVE.rp_eval(*args)

@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 from conftest import ASSETS, EPOCH, MASTER, small_exchange
 
-from zksolvency import bundle
+from zksolvency import bundle, kdf
 from zksolvency.checkpoint import DONE, Checkpoint
 from zksolvency.circuits import load_statement
-from zksolvency.errors import InputError
+from zksolvency.errors import InputError, ParameterError
 from zksolvency.executor import LocalExecutor, make_executor
 from zksolvency.groups import secp256k1_coincurve
 from zksolvency.kdf import EpochSecrets, NonceRng, liabilities_digest
@@ -113,6 +113,22 @@ def test_nonce_rng_is_deterministic_and_bound_to_context_and_witness() -> None:
     rng = NonceRng(b"k" * 32, b"c", b"w")
     many = [rng.randrange(1, q) for _ in range(5000)]  # past the first buffered block
     assert len(set(many)) == 5000
+
+
+def test_nonce_rng_bulk_draws_continue_the_same_stream() -> None:
+    """draws(count) gives exactly the values of count randrange calls, in
+    any mix, across the buffer's growth; the stream is SHAKE-256, 64 bytes a value."""
+    q = (1 << 255) - 19
+    one = NonceRng(b"k" * 32, b"c", b"w")
+    singles = [one.randrange(1, q) for _ in range(3000)]
+    bulk = NonceRng(b"k" * 32, b"c", b"w")
+    mixed = [*bulk.draws(1, q, 5), bulk.randrange(1, q), *bulk.draws(1, q, 2994)]
+    assert mixed == singles
+    stream = hashlib.shake_256(kdf.NONCE_TAG + kdf.lp(b"k" * 32) + kdf.lp(b"c") + kdf.lp(b"w"))
+    first = int.from_bytes(stream.digest(64), "big")
+    assert singles[0] == 1 + first % (q - 1)
+    with pytest.raises(ParameterError):
+        bulk.draws(1, 2, 3)
 
 
 # -- checkpoint and resume ----------------------------------------------------------------

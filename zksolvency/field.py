@@ -65,6 +65,9 @@ def random_scalars(rng: ScalarRng | None, order: int, count: int) -> list[int]:
     call, 64 bytes per scalar reduced mod order (bias < 2^-256), zero redrawn.
     With ``rng`` (seeded, tests only): ``rng.randrange(1, order)`` each."""
     if rng is not None:
+        draws = getattr(rng, "draws", None)  # NonceRng: the same values, in one call
+        if draws is not None:
+            return list(draws(1, order, count))
         return [rng.randrange(1, order) for _ in range(count)]
     data = os.urandom(64 * count)
     out = [int.from_bytes(data[64 * i : 64 * (i + 1)], "big") % order for i in range(count)]
@@ -73,6 +76,19 @@ def random_scalars(rng: ScalarRng | None, order: int, count: int) -> list[int]:
             k = int.from_bytes(os.urandom(64), "big") % order
         out[i] = k
     return out
+
+
+#: A vector of scalars as the native module reads and writes it: 32-byte
+#: big-endian each, concatenated (only for the 32-byte scalar fields).
+Packed = bytes
+
+
+def pack_scalars(ks: Sequence[int]) -> Packed:
+    return b"".join(k.to_bytes(32, "big") for k in ks)
+
+
+def unpack_scalars(data: Packed) -> list[int]:
+    return [int.from_bytes(data[i : i + 32], "big") for i in range(0, len(data), 32)]
 
 
 def encode_scalar(k: int, size: int) -> bytes:

@@ -163,9 +163,18 @@ class NonceRng:
     def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
         if stop is None or step != 1 or stop - start < 2:
             raise ParameterError("NonceRng draws scalars in [start, stop) only")
-        if len(self._buf) < self._used + 64:
+        return self.draws(start, stop, 1)[0]
+
+    def draws(self, start: int, stop: int, count: int) -> list[int]:
+        """The next ``count`` values of :meth:`randrange` (start, stop), at once."""
+        if stop - start < 2:
+            raise ParameterError("NonceRng draws scalars in [start, stop) only")
+        end = self._used + 64 * count
+        if len(self._buf) < end:
             # shake_256 cannot continue a stream: draw a longer prefix
-            self._buf = self._xof.digest(max(2 * len(self._buf), 64 * 256))
-        chunk = self._buf[self._used : self._used + 64]
-        self._used += 64
-        return start + int.from_bytes(chunk, "big") % (stop - start)
+            # (with room for 256 more draws, so that a few scalars after a
+            # long vector do not recompute the whole stream)
+            self._buf = self._xof.digest(max(end + 64 * 256, 2 * len(self._buf)))
+        buf, at, span = self._buf, self._used, stop - start
+        self._used = end
+        return [start + int.from_bytes(buf[i : i + 64], "big") % span for i in range(at, end, 64)]

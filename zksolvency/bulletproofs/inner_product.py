@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zksolvency.errors import ParameterError
-from zksolvency.field import batch_invert
+from zksolvency.field import Packed, batch_invert, unpack_scalars
 from zksolvency.pedersen import Generators, g_index, h_index
 from zksolvency.transcript import Transcript
 
@@ -120,21 +120,24 @@ def _halves(n: int, half: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def prove(
     gens: Generators,
     q_scalar: int,
-    h_factors: Sequence[int],
-    a: Sequence[int],
-    b: Sequence[int],
+    h_factors: Sequence[int] | Packed,
+    a: Sequence[int] | Packed,
+    b: Sequence[int] | Packed,
     transcript: Transcript,
 ) -> InnerProductProof:
     """Prove knowledge of a, b for G_i, H'_i = h_factors[i]·H_i and Q = q_scalar·B.
 
+    The vectors may be packed (from the native range-proof helpers); the
+    group backend's ``ipa_prove_fixed``, when it has one, runs the rounds.
     The transcript must already hold P's ingredients (the caller's protocol).
     Folded-generator coefficients depend only on the bits of j already
     consumed, so they are kept as 2^(k−1) "patterns" indexed by j >> shift.
     """
     group = gens.group
     q = group.order
-    n = len(a)
-    if n == 0 or n & (n - 1) or len(b) != n or len(h_factors) != n:
+    width = 32 if isinstance(a, bytes) else 1  # packed vectors: 32 bytes a scalar
+    n = len(a) // width
+    if n == 0 or n & (n - 1) or len(b) != n * width or len(h_factors) != n * width:
         raise ParameterError("inner product: lengths must be equal powers of two")
     transcript.append_u64(b"ipp-n", n)
     native = getattr(group, "ipa_prove_fixed", None)
@@ -151,9 +154,11 @@ def prove(
             Ls, Rs, fa, fb = done
             return InnerProductProof(tuple(Ls), tuple(Rs), fa, fb)
     explicit_at = EXPLICIT_SWITCH if n >= EXPLICIT_MIN_N else 0
-    a = list(a)
-    b = list(b)
-    hf = list(h_factors)
+    a, b, hf = (
+        (unpack_scalars(a), unpack_scalars(b), unpack_scalars(h_factors))  # type: ignore[arg-type]
+        if width == 32
+        else (list(a), list(b), list(h_factors))
+    )
     g_pat = [1]
     h_pat = [1]
     shift = n.bit_length() - 1

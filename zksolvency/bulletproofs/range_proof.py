@@ -38,6 +38,7 @@ from zksolvency.field import (
     ScalarRng,
     decode_scalar,
     encode_scalar,
+    pack_scalars,
     powers,
     random_scalar,
     random_scalars,
@@ -205,8 +206,8 @@ def prove(
     alpha = random_scalar(rng, q)
     # A = α·B̃ + <a_L, G> + <a_R, H>, a_R = a_L − 1: G_i where the bit is 1, −H_i where it is 0.
     A = gens.msm(0, alpha, a_L, [bit - 1 for bit in a_L])
-    s_L = random_scalars(rng, q, N)
-    s_R = random_scalars(rng, q, N)
+    blinds = random_scalars(rng, q, 2 * N)  # s_L then s_R, in one draw
+    s_L, s_R = blinds[:N], blinds[N:]
     rho = random_scalar(rng, q)
     S = gens.msm(0, rho, s_L, s_R)
     transcript.append_point(b"A", group, A)
@@ -214,29 +215,18 @@ def prove(
     y = transcript.challenge_scalar(b"y", q)
     z = transcript.challenge_scalar(b"z", q)
 
-    y_pow = powers(y, N, q)
-    two_pow = powers(2, n, q)
-    zz = z * z % q
-    z_j = powers(z, mp, q)  # z^j
-    l0 = [(bit - z) % q for bit in a_L]
-    r0 = [0] * N
-    r1 = [0] * N
-    for i in range(N):
-        r0[i] = (y_pow[i] * (a_L[i] - 1 + z) + zz * z_j[i // n] * two_pow[i % n]) % q
-        r1[i] = y_pow[i] * s_R[i] % q
-    t1 = (ip(l0, r1, q) + ip(s_L, r0, q)) % q
-    t2 = ip(s_L, r1, q)
+    vectors = _Vectors(group, a_L, s_L, s_R, y, z, n)
     tau1 = random_scalar(rng, q)
     tau2 = random_scalar(rng, q)
-    T1 = gens.commit(t1, tau1)
-    T2 = gens.commit(t2, tau2)
+    T1 = gens.commit(vectors.t1, tau1)
+    T2 = gens.commit(vectors.t2, tau2)
     transcript.append_point(b"T1", group, T1)
     transcript.append_point(b"T2", group, T2)
     x = transcript.challenge_scalar(b"x", q)
 
-    l_vec = [(a + s * x) % q for a, s in zip(l0, s_L, strict=True)]
-    r_vec = [(a + s * x) % q for a, s in zip(r0, r1, strict=True)]
-    t_hat = ip(l_vec, r_vec, q)
+    l_vec, r_vec, y_inv_pow, t_hat = vectors.at(x)
+    zz = z * z % q
+    z_j = powers(z, mp, q)  # z^j
     tau_x = (
         tau2 * x * x + tau1 * x + zz * sum(zj * g for zj, g in zip(z_j, gammas, strict=True))
     ) % q
@@ -246,10 +236,61 @@ def prove(
     transcript.append_message(b"tau_x", encode_scalar(tau_x, ss))
     transcript.append_message(b"mu", encode_scalar(mu, ss))
     w = transcript.challenge_scalar(b"w", q)
-
-    y_inv_pow = powers(pow(y, -1, q), N, q)
     ipp = inner_product.prove(gens, w, y_inv_pow, l_vec, r_vec, transcript)
     return RangeProof(A, S, T1, T2, t_hat, tau_x, mu, ipp), V
+
+
+class _Vectors:
+    """The prover's vectors after y, z: t(X)'s t_1, t_2 now, and l(x), r(x),
+    y^(−i), t̂ once x is known. The group backend's native ``range_poly`` /
+    ``range_eval`` compute them (packed) when it has them, else Python:
+
+        l0 = a_L − z,  r0 = y^i·(a_L − 1 + z) + z²·z^j·2^(i mod n),  r1 = y^i·s_R
+        t_1 = <l0, r1> + <s_L, r0>,  t_2 = <s_L, r1>,  l = l0 + x·s_L,  r = r0 + x·r1
+    """
+
+    def __init__(
+        self, group: Any, a_L: list[int], s_L: list[int], s_R: list[int], y: int, z: int, n: int
+    ) -> None:
+        self.group, self.y, self.z = group, y, z
+        self.a_L, self.s_L = a_L, s_L
+        native = getattr(group, "range_poly", None)
+        self.packed = None
+        if native is not None:
+            bits = bytes(a_L)
+            packed_sl = pack_scalars(s_L)
+            done = native(bits, packed_sl, pack_scalars(s_R), y, z, n)
+            if done is not None:
+                self.t1, self.t2, r0, r1 = done
+                self.packed = (bits, packed_sl, r0, r1)
+                return
+        q = group.order
+        N = len(a_L)
+        y_pow = powers(y, N, q)
+        two_pow = powers(2, n, q)
+        zz = z * z % q
+        z_j = powers(z, N // n, q)
+        self.l0 = [(bit - z) % q for bit in a_L]
+        self.r0 = [0] * N
+        self.r1 = [0] * N
+        for i in range(N):
+            self.r0[i] = (y_pow[i] * (a_L[i] - 1 + z) + zz * z_j[i // n] * two_pow[i % n]) % q
+            self.r1[i] = y_pow[i] * s_R[i] % q
+        self.t1 = (ip(self.l0, self.r1, q) + ip(s_L, self.r0, q)) % q
+        self.t2 = ip(s_L, self.r1, q)
+
+    def at(self, x: int) -> tuple[Any, Any, Any, int]:
+        """(l(x), r(x), y^(−i), t̂): int lists, or packed from the native side."""
+        if self.packed is not None:
+            bits, packed_sl, r0, r1 = self.packed
+            done = self.group.range_eval(bits, packed_sl, r0, r1, self.y, self.z, x)
+            if done is not None:
+                return done  # type: ignore[no-any-return]
+        q = self.group.order
+        l_vec = [(a + s * x) % q for a, s in zip(self.l0, self.s_L, strict=True)]
+        r_vec = [(a + s * x) % q for a, s in zip(self.r0, self.r1, strict=True)]
+        y_inv_pow = powers(pow(self.y, -1, q), len(l_vec), q)
+        return l_vec, r_vec, y_inv_pow, ip(l_vec, r_vec, q)
 
 
 @dataclass

@@ -998,6 +998,224 @@ done:
     return result;
 }
 
+/* -- range-proof vectors --------------------------------------------------- */
+
+/* The aggregated range proof's vector arithmetic
+ * (zksolvency/bulletproofs/range_proof.py), over the scalar field:
+ *
+ *   rp_poly(bits, s_L, s_R, y, z, n) -> (t1, t2, r0, r1)
+ *     l0 = bits − z, r0 = y^i·(bits − 1 + z) + z²·z^j·2^(i mod n) (j = i div n),
+ *     r1 = y^i·s_R, t1 = <l0, r1> + <s_L, r0>, t2 = <s_L, r1>
+ *   rp_eval(bits, s_L, r0, r1, y, z, x) -> (l, r, h_factors, t_hat)
+ *     l = l0 + x·s_L, r = r0 + x·r1, t_hat = <l, r>, h_factors = y^(−i)
+ *
+ * bits: N bytes of 0 or 1; vectors N 32-byte big-endian scalars (< q, else
+ * ValueError); challenges 32 bytes. */
+
+static int scalars_in(secp256k1_scalar *out, const Py_buffer *buf, size_t count) {
+    size_t i;
+    int bad = 0;
+    for (i = 0; i < count; i++) {
+        int o = 0;
+        secp256k1_scalar_set_b32(&out[i], (const unsigned char *)buf->buf + i * SCALAR_BYTES, &o);
+        bad |= o;
+    }
+    return !bad;
+}
+
+static PyObject *scalars_out(const secp256k1_scalar *v, size_t count) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * SCALAR_BYTES));
+    size_t i;
+    if (out == NULL) return NULL;
+    for (i = 0; i < count; i++) {
+        secp256k1_scalar_get_b32((unsigned char *)PyBytes_AS_STRING(out) + i * SCALAR_BYTES, &v[i]);
+    }
+    return out;
+}
+
+static PyObject *scalar_out(const secp256k1_scalar *v) {
+    return scalars_out(v, 1);
+}
+
+/* bits − z into l0 (N), or 0 if a bit is not 0 or 1 */
+static int rp_l0(secp256k1_scalar *l0, const unsigned char *bits, size_t N, const secp256k1_scalar *z) {
+    secp256k1_scalar neg_z, one_minus_z, one;
+    size_t i;
+    secp256k1_scalar_set_int(&one, 1);
+    secp256k1_scalar_negate(&neg_z, z);
+    secp256k1_scalar_add(&one_minus_z, &one, &neg_z);
+    for (i = 0; i < N; i++) {
+        if (bits[i] > 1) return 0;
+        l0[i] = bits[i] ? one_minus_z : neg_z;
+    }
+    return 1;
+}
+
+static PyObject *rp_poly(PyObject *self, PyObject *args) {
+    Py_buffer bits, sl_b, sr_b, y_b, z_b;
+    int n;
+    size_t N, i;
+    PyObject *result = NULL, *t1o = NULL, *t2o = NULL, *r0o = NULL, *r1o = NULL;
+    secp256k1_scalar *sl = NULL, *sr = NULL, *r0 = NULL, *r1 = NULL, *l0 = NULL;
+    secp256k1_scalar y, z, zz, zj, two, ypow, t1, t2, one, t, z_minus_1;
+    int o1 = 0, o2 = 0;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*i", &bits, &sl_b, &sr_b, &y_b, &z_b, &n)) return NULL;
+    N = (size_t)bits.len;
+    if (n < 1 || n > 128 || N == 0 || N % (size_t)n || (size_t)sl_b.len != N * SCALAR_BYTES
+        || sr_b.len != sl_b.len || y_b.len != SCALAR_BYTES || z_b.len != SCALAR_BYTES) {
+        PyErr_SetString(PyExc_ValueError, "rp_poly: N bits, N-scalar s_L and s_R, 32-byte y and z, n | N");
+        goto done;
+    }
+    sl = malloc(N * sizeof(*sl));
+    sr = malloc(N * sizeof(*sr));
+    r0 = malloc(N * sizeof(*r0));
+    r1 = malloc(N * sizeof(*r1));
+    l0 = malloc(N * sizeof(*l0));
+    if (!sl || !sr || !r0 || !r1 || !l0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    secp256k1_scalar_set_b32(&y, y_b.buf, &o1);
+    secp256k1_scalar_set_b32(&z, z_b.buf, &o2);
+    if (o1 || o2 || !scalars_in(sl, &sl_b, N) || !scalars_in(sr, &sr_b, N)) {
+        PyErr_SetString(PyExc_ValueError, "rp_poly: a scalar is not reduced mod the group order");
+        goto done;
+    }
+    if (!rp_l0(l0, bits.buf, N, &z)) {
+        PyErr_SetString(PyExc_ValueError, "rp_poly: bits must be 0 or 1");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    secp256k1_scalar_set_int(&one, 1);
+    secp256k1_scalar_negate(&t, &one);
+    secp256k1_scalar_add(&z_minus_1, &z, &t);
+    secp256k1_scalar_mul(&zz, &z, &z);
+    zj = zz;  /* z²·z^j */
+    ypow = one;
+    secp256k1_scalar_set_int(&t1, 0);
+    secp256k1_scalar_set_int(&t2, 0);
+    two = one;
+    for (i = 0; i < N; i++) {
+        secp256k1_scalar u, v;
+        if (i > 0 && i % (size_t)n == 0) {
+            secp256k1_scalar_mul(&zj, &zj, &z);
+            two = one;
+        }
+        /* r0 = y^i·(bit − 1 + z) + z²·z^j·2^(i mod n) */
+        secp256k1_scalar_mul(&u, &ypow, ((const unsigned char *)bits.buf)[i] ? &z : &z_minus_1);
+        secp256k1_scalar_mul(&v, &zj, &two);
+        secp256k1_scalar_add(&r0[i], &u, &v);
+        secp256k1_scalar_mul(&r1[i], &ypow, &sr[i]);
+        secp256k1_scalar_mul(&u, &l0[i], &r1[i]);
+        secp256k1_scalar_mul(&v, &sl[i], &r0[i]);
+        secp256k1_scalar_add(&t1, &t1, &u);
+        secp256k1_scalar_add(&t1, &t1, &v);
+        secp256k1_scalar_mul(&u, &sl[i], &r1[i]);
+        secp256k1_scalar_add(&t2, &t2, &u);
+        secp256k1_scalar_mul(&ypow, &ypow, &y);
+        secp256k1_scalar_add(&two, &two, &two);
+    }
+    Py_END_ALLOW_THREADS
+    t1o = scalar_out(&t1);
+    t2o = scalar_out(&t2);
+    r0o = scalars_out(r0, N);
+    r1o = scalars_out(r1, N);
+    if (t1o && t2o && r0o && r1o) result = PyTuple_Pack(4, t1o, t2o, r0o, r1o);
+done:
+    Py_XDECREF(t1o);
+    Py_XDECREF(t2o);
+    Py_XDECREF(r0o);
+    Py_XDECREF(r1o);
+    free(sl);
+    free(sr);
+    free(r0);
+    free(r1);
+    free(l0);
+    PyBuffer_Release(&bits);
+    PyBuffer_Release(&sl_b);
+    PyBuffer_Release(&sr_b);
+    PyBuffer_Release(&y_b);
+    PyBuffer_Release(&z_b);
+    return result;
+}
+
+static PyObject *rp_eval(PyObject *self, PyObject *args) {
+    Py_buffer bits, sl_b, r0_b, r1_b, y_b, z_b, x_b;
+    size_t N, i;
+    PyObject *result = NULL, *lo = NULL, *ro = NULL, *ho = NULL, *to = NULL;
+    secp256k1_scalar *sl = NULL, *r0 = NULL, *r1 = NULL, *l = NULL, *hf = NULL;
+    secp256k1_scalar y, yinv, z, x, that;
+    int o1 = 0, o2 = 0, o3 = 0;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*", &bits, &sl_b, &r0_b, &r1_b, &y_b, &z_b, &x_b)) return NULL;
+    N = (size_t)bits.len;
+    if (N == 0 || (size_t)sl_b.len != N * SCALAR_BYTES || r0_b.len != sl_b.len || r1_b.len != sl_b.len
+        || y_b.len != SCALAR_BYTES || z_b.len != SCALAR_BYTES || x_b.len != SCALAR_BYTES) {
+        PyErr_SetString(PyExc_ValueError, "rp_eval: N bits, N-scalar s_L, r0, r1, 32-byte y, z, x");
+        goto done;
+    }
+    sl = malloc(N * sizeof(*sl));
+    r0 = malloc(N * sizeof(*r0));
+    r1 = malloc(N * sizeof(*r1));
+    l = malloc(N * sizeof(*l));
+    hf = malloc(N * sizeof(*hf));
+    if (!sl || !r0 || !r1 || !l || !hf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    secp256k1_scalar_set_b32(&y, y_b.buf, &o1);
+    secp256k1_scalar_set_b32(&z, z_b.buf, &o2);
+    secp256k1_scalar_set_b32(&x, x_b.buf, &o3);
+    if (o1 || o2 || o3 || secp256k1_scalar_is_zero(&y) || !scalars_in(sl, &sl_b, N)
+        || !scalars_in(r0, &r0_b, N) || !scalars_in(r1, &r1_b, N)) {
+        PyErr_SetString(PyExc_ValueError, "rp_eval: a scalar is not reduced (or y is zero)");
+        goto done;
+    }
+    if (!rp_l0(l, bits.buf, N, &z)) {
+        PyErr_SetString(PyExc_ValueError, "rp_eval: bits must be 0 or 1");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    secp256k1_scalar_inverse_var(&yinv, &y);
+    secp256k1_scalar_set_int(&that, 0);
+    secp256k1_scalar_set_int(&hf[0], 1);
+    for (i = 0; i < N; i++) {
+        secp256k1_scalar u;
+        secp256k1_scalar_mul(&u, &sl[i], &x);
+        secp256k1_scalar_add(&l[i], &l[i], &u);
+        secp256k1_scalar_mul(&u, &r1[i], &x);
+        secp256k1_scalar_add(&r0[i], &r0[i], &u);  /* r */
+        secp256k1_scalar_mul(&u, &l[i], &r0[i]);
+        secp256k1_scalar_add(&that, &that, &u);
+        if (i > 0) secp256k1_scalar_mul(&hf[i], &hf[i - 1], &yinv);
+    }
+    Py_END_ALLOW_THREADS
+    lo = scalars_out(l, N);
+    ro = scalars_out(r0, N);
+    ho = scalars_out(hf, N);
+    to = scalar_out(&that);
+    if (lo && ro && ho && to) result = PyTuple_Pack(4, lo, ro, ho, to);
+done:
+    Py_XDECREF(lo);
+    Py_XDECREF(ro);
+    Py_XDECREF(ho);
+    Py_XDECREF(to);
+    free(sl);
+    free(r0);
+    free(r1);
+    free(l);
+    free(hf);
+    PyBuffer_Release(&bits);
+    PyBuffer_Release(&sl_b);
+    PyBuffer_Release(&r0_b);
+    PyBuffer_Release(&r1_b);
+    PyBuffer_Release(&y_b);
+    PyBuffer_Release(&z_b);
+    PyBuffer_Release(&x_b);
+    return result;
+}
+
 /* -- layout self-test ------------------------------------------------------ */
 
 /* The 33-byte SEC1 encoding of a 64-byte storage point (None if not a point):
@@ -1037,6 +1255,10 @@ static PyMethodDef methods[] = {
     {"ipa_prove", ipa_prove, METH_VARARGS,
      "ipa_prove(tables, teeth, columns, q_scalar, h_factors, a, b, explicit_at, challenge) "
      "-> (L list, R list, a, b): the inner-product prover on fixed generators."},
+    {"rp_poly", rp_poly, METH_VARARGS,
+     "rp_poly(bits, s_L, s_R, y, z, n) -> (t1, t2, r0, r1): a range proof's t(X) coefficients."},
+    {"rp_eval", rp_eval, METH_VARARGS,
+     "rp_eval(bits, s_L, r0, r1, y, z, x) -> (l, r, h_factors, t_hat): l(x), r(x), y^(-i), <l, r>."},
     {"compress", compress, METH_VARARGS, "compress(point) -> bytes | None (SEC1, 33 bytes)."},
     {NULL, NULL, 0, NULL},
 };

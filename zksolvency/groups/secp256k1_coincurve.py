@@ -82,6 +82,15 @@ def _scalar_bytes(scalars: Sequence[int]) -> bytes:
     return b"".join(k.to_bytes(32, "big") for k in scalars)
 
 
+def _b32(k: int) -> bytes:
+    return (k % _Q).to_bytes(32, "big")
+
+
+def _packed(v: Sequence[int] | bytes) -> bytes:
+    """A packed vector as is (the native side checks it is reduced), else packed."""
+    return v if isinstance(v, bytes) else _scalar_bytes([k % _Q for k in v])
+
+
 def _load_native() -> Any:
     """The native module if built, enabled, and reading coincurve's structs as
     coincurve writes them (the 64-byte pubkey struct is opaque: check, don't assume)."""
@@ -713,9 +722,9 @@ class Secp256k1Coincurve:
         self,
         table: CombTable,
         q_scalar: int,
-        h_factors: Sequence[int],
-        a: Sequence[int],
-        b: Sequence[int],
+        h_factors: Sequence[int] | bytes,
+        a: Sequence[int] | bytes,
+        b: Sequence[int] | bytes,
         explicit_at: int,
         on_round: Callable[[Secp256k1Point, Secp256k1Point], int],
     ) -> tuple[list[Secp256k1Point], list[Secp256k1Point], int, int] | None:
@@ -726,8 +735,9 @@ class Secp256k1Coincurve:
         while the vectors are longer than ``explicit_at`` (0: always), then on
         materialised folded generators. After each round ``on_round(L, R)``
         returns the challenge u (it absorbs L and R into the transcript).
+        Vectors may be packed (:data:`zksolvency.field.Packed`, reduced).
         Same proof as :func:`zksolvency.bulletproofs.inner_product.prove`."""
-        n = len(a)
+        n = len(a) // 32 if isinstance(a, bytes) else len(a)
         count = 2 + 2 * n
         if _NATIVE is None or not isinstance(table, CombTable) or len(table) < count:
             return None
@@ -743,10 +753,10 @@ class Secp256k1Coincurve:
             table._addr[shape][:count].tobytes(),
             shape.teeth,
             shape.columns,
-            (q_scalar % _Q).to_bytes(32, "big"),
-            _scalar_bytes([k % _Q for k in h_factors]),
-            _scalar_bytes([k % _Q for k in a]),
-            _scalar_bytes([k % _Q for k in b]),
+            _b32(q_scalar),
+            _packed(h_factors),
+            _packed(a),
+            _packed(b),
             explicit_at,
             challenge,
         )
@@ -756,6 +766,25 @@ class Secp256k1Coincurve:
             int.from_bytes(fa, "big"),
             int.from_bytes(fb, "big"),
         )
+
+    def range_poly(
+        self, bits: bytes, s_L: bytes, s_R: bytes, y: int, z: int, n: int
+    ) -> tuple[int, int, bytes, bytes] | None:
+        """A range proof's t_1, t_2 and packed r_0, r_1 in the native module
+        (None without it); see :class:`zksolvency.bulletproofs.range_proof`."""
+        if _NATIVE is None:
+            return None
+        t1, t2, r0, r1 = _NATIVE.rp_poly(bits, s_L, s_R, _b32(y), _b32(z), n)
+        return int.from_bytes(t1, "big"), int.from_bytes(t2, "big"), r0, r1
+
+    def range_eval(
+        self, bits: bytes, s_L: bytes, r0: bytes, r1: bytes, y: int, z: int, x: int
+    ) -> tuple[bytes, bytes, bytes, int] | None:
+        """Packed l(x), r(x), y^(−i) and t̂ = <l(x), r(x)> in the native module."""
+        if _NATIVE is None:
+            return None
+        lv, rv, hf, t_hat = _NATIVE.rp_eval(bits, s_L, r0, r1, _b32(y), _b32(z), _b32(x))
+        return lv, rv, hf, int.from_bytes(t_hat, "big")
 
     # -- encoding ---------------------------------------------------------------
     def encode(self, a: Secp256k1Point) -> bytes:
