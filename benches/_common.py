@@ -6,11 +6,15 @@ on ``sys.path`` before ``import _common``, so this works from any working direct
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import platform
+import statistics
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 #: The repository root: the parent of ``benches/``.
@@ -74,3 +78,42 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """:func:`atomic_write` of ``text`` (UTF-8)."""
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+#: time_medians: a time budget per comparison, and bounds on the rounds.
+BUDGET_S = 10.0
+MIN_RUNS = 7
+MAX_RUNS = 51
+
+
+@dataclass(frozen=True)
+class Timing:
+    ms: float
+    runs: int
+
+
+def time_medians(fns: Mapping[str, Callable[[], object]]) -> dict[str, Timing]:
+    """Median wall time of each fn(), the fns called round robin: one warm-up
+    call each, then as many rounds as fit in ``BUDGET_S`` (at least
+    ``MIN_RUNS``, at most ``MAX_RUNS``), the garbage collector off while
+    timing, as ``timeit`` does. Round robin, so that the machine's speed
+    drifting (this VM varies by 1.5×) hits every fn alike."""
+    warm = 0.0
+    for fn in fns.values():
+        t = time.perf_counter()
+        fn()
+        warm += time.perf_counter() - t
+    runs = max(MIN_RUNS, min(MAX_RUNS, int(BUDGET_S / max(warm, 1e-9))))
+    samples: dict[str, list[float]] = {key: [] for key in fns}
+    gc_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            for key, fn in fns.items():
+                t = time.perf_counter()
+                fn()
+                samples[key].append(time.perf_counter() - t)
+    finally:
+        if gc_enabled:
+            gc.enable()
+    return {key: Timing(round(statistics.median(ts) * 1e3, 4), runs) for key, ts in samples.items()}

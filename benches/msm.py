@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gc
 import importlib.metadata
 import importlib.util
 import json
@@ -71,12 +70,10 @@ import math
 import os
 import platform
 import secrets
-import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -84,7 +81,15 @@ from typing import Any
 # Run as `python benches/msm.py`: make the sibling `_common` importable from any cwd.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import atomic_write_text, cpu_model, source_state
+from _common import (
+    BUDGET_S,
+    MAX_RUNS,
+    MIN_RUNS,
+    atomic_write_text,
+    cpu_model,
+    source_state,
+    time_medians,
+)
 
 from zksolvency import bench
 from zksolvency.groups import bls12_381_arkworks as ark
@@ -97,38 +102,6 @@ WINDOWS = tuple(range(4, 12))
 REFINE_STEPS = 4  # the bracket is split into this many geometric steps
 DOMAIN = b"zksolvency/bench/msm"
 NEVER = 1 << 62  # a term count no MSM reaches
-BUDGET_S = 10.0
-MIN_RUNS = 7
-MAX_RUNS = 51
-
-
-@dataclass(frozen=True)
-class Timing:
-    ms: float
-    runs: int
-
-
-def time_medians(fns: Mapping[str, Callable[[], object]]) -> dict[str, Timing]:
-    """Median wall time of each fn(), the fns called round robin (see the module doc)."""
-    warm = 0.0
-    for fn in fns.values():
-        t = time.perf_counter()
-        fn()
-        warm += time.perf_counter() - t
-    runs = max(MIN_RUNS, min(MAX_RUNS, int(BUDGET_S / max(warm, 1e-9))))
-    samples: dict[str, list[float]] = {key: [] for key in fns}
-    gc_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            for key, fn in fns.items():
-                t = time.perf_counter()
-                fn()
-                samples[key].append(time.perf_counter() - t)
-    finally:
-        if gc_enabled:
-            gc.enable()
-    return {key: Timing(round(statistics.median(ts) * 1e3, 4), runs) for key, ts in samples.items()}
 
 
 @contextmanager

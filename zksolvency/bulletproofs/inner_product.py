@@ -49,7 +49,7 @@ class InnerProductProof:
 EXPLICIT_SWITCH = 64
 EXPLICIT_MIN_N = 512
 #: The same switch for the native prover (``ipa_prove_fixed``), whose folds are
-#: cheaper: measured with benches/msm.py --ipa.
+#: cheaper: measured with benches/ipa.py.
 NATIVE_EXPLICIT_SWITCH = 128
 
 

@@ -20,9 +20,13 @@ When the optional native module (``_secp256k1_native.c``, libsecp256k1's own
 internal arithmetic compiled by setup.py) is present and passes its layout
 self-test, the same algorithms run in C instead: a comb MSM is one call (its
 column sums by batch-affine additions, ~0.2–0.4 µs each, then Horner), a comb
-table is built in ~2 ms, and variable-base MSMs run libsecp256k1's
-``ecmult_multi_var`` (Strauss / Pippenger). ``NATIVE`` says which is in use; ``ZKSOLVENCY_NATIVE=0``
-turns it off. Both paths give the same points (tests/test_native.py).
+table (the half of it with the top tooth positive, 64-byte aligned) is built
+in ~2 ms, and variable-base MSMs run libsecp256k1's ``ecmult_multi_var``
+(Strauss / Pippenger). The inner-product prover's rounds and the range
+prover's vector arithmetic have native versions too (:meth:`ipa_prove_fixed`,
+:meth:`range_poly`, :meth:`range_eval`). ``NATIVE`` says which is in use;
+``ZKSOLVENCY_NATIVE=0`` turns it off. Both paths give the same points and the
+same proofs (tests/test_native.py, tests/test_native_ipa.py).
 
 Points are :class:`Secp256k1Point`: a cffi ``secp256k1_pubkey`` (an opaque
 64-byte struct) or ``None`` inside for the identity, which libsecp256k1 cannot
@@ -271,7 +275,7 @@ def _native_msm(scalars: Sequence[int], structs: bytes) -> Secp256k1Point:
 def _shape_for(count: int) -> CombShape:
     """The comb an MSM over bases 0 … count−1 uses. Natively, every base gets
     the large tables: built in ~2 ms each, 15 % fewer additions than the
-    small ones (2050 bases: ~525 MiB, shared by forked workers)."""
+    small ones (2050 bases: ~262 MiB of half tables, shared by forked workers)."""
     return HOT_SHAPE if count <= HOT_BASES or NATIVE else COLD_SHAPE
 
 
@@ -284,6 +288,10 @@ class CombTable:
     every digit ±1: then k·P = Σ_{c<d} 2^c · entry[Σ_t K_{t·d+c}·2^t], and no
     entry is ever the identity. Evaluated by Horner over the d columns, one
     ``combine`` call per column for all bases at once.
+
+    Natively (``_NATIVE``), a table holds only entries 2^(h−1) … 2^h − 1 (the
+    rest are their negations, entry[i] = −entry[(2^h − 1) ⊕ i]), on a 64-byte
+    boundary, and a whole MSM is one ``comb_msm`` call.
     """
 
     def __init__(self, points: Sequence[Secp256k1Point]) -> None:
