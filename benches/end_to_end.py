@@ -19,7 +19,8 @@ subprocesses, exactly as an operator would:
   worker processes it forked and reaped*, from ``os.wait4`` on the child (its
   rusage includes waited-for descendants). That peak RSS is the largest single
   process of the tree (Linux ``ru_maxrss``, KiB), not the sum over processes; a
-  sampled sum of the whole tree's RSS (every 0.2 s or less often, the sampler keeping to ~2 % of a core; from ``/proc``) is recorded as
+  sampled sum of the whole tree's RSS (from ``/proc``, every 0.2 s or less
+  often: the sampler keeps to ~2 % of a core) is recorded as
   ``tree_pss_mib_sampled`` in the JSON.
 * ``zksolvency inspect BUNDLE --json``: padded leaves, bytes per leaf per asset
   (the bundle's bytes, summed over its files, are also counted on disk).

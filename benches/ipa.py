@@ -13,11 +13,11 @@ Timings are interleaved medians (``_common.time_medians``).
 1. **Switch sweep.** ``Secp256k1Coincurve.ipa_prove_fixed`` on random vectors of
    length N ∈ {512, 1024} with the switch to explicit generators at
    s ∈ {0 (never), 16, 32, 64, 128, 256, N}: the library's choice is
-   ``inner_product.NATIVE_EXPLICIT_SWITCH``. Every s must give the same proof
+   ``inner_product.EXPLICIT_SWITCH`` (for both kinds of rounds). Every s must give the same proof
    (checked before timing).
 2. **Python rounds.** ``inner_product.prove`` with ``ipa_prove_fixed`` patched
    out (the pure-Python rounds, still on the native comb), N = 1024, at
-   ``EXPLICIT_SWITCH`` ∈ {32, 64, 128} (patched): the library's choice is 64.
+   ``EXPLICIT_SWITCH`` ∈ {32, 64, 128} (patched).
 3. **A range proof's stages.** ``range_proof.prove`` of 16 × 64-bit values with
    the prover's nonce generator (``kdf.NonceRng``), with the time inside
    ``inner_product.prove``, inside ``Generators.msm`` (A, S, T1, T2 and the
@@ -88,6 +88,7 @@ def native_call(gens: Generators, n: int, switch: int) -> Callable[[], Any]:
 
     def call() -> Any:
         tr = Transcript(b"bench-ipa")
+        tr.append_u64(b"ipp-n", n)  # as inner_product.prove starts
 
         def on_round(L: Any, R: Any) -> int:
             tr.append_point(b"L", group, L)
@@ -111,7 +112,7 @@ def python_call(gens: Generators, n: int, switch: int) -> Callable[[], Any]:
             patched(cc.Secp256k1Coincurve, "ipa_prove_fixed", lambda *_a, **_k: None),
             patched(ipp, "EXPLICIT_SWITCH", switch),
         ):
-            proof = ipp.prove(gens, w, hf, a, b, Transcript(b"bench-ipa-py"))
+            proof = ipp.prove(gens, w, hf, a, b, Transcript(b"bench-ipa"))
         return [group.encode(p) for p in proof.L + proof.R], proof.a, proof.b
 
     return call
@@ -137,7 +138,7 @@ def switch_sweep(log: Callable[[str], None], gens: Generators) -> list[dict[str,
 def python_sweep(log: Callable[[str], None], gens: Generators) -> list[dict[str, Any]]:
     n = 1024
     fns = {str(s): python_call(gens, n, s) for s in PY_SWITCHES}
-    want = native_call(gens, n, ipp.NATIVE_EXPLICIT_SWITCH)()
+    want = native_call(gens, n, ipp.EXPLICIT_SWITCH)()
     for key, fn in fns.items():
         if repr(fn()) != repr(want):
             raise SystemExit(f"ipa.py: Python rounds at switch {key} disagree with native")
@@ -198,8 +199,7 @@ def markdown(doc: dict[str, Any]) -> str:
         "# Native inner-product prover",
         "",
         f"{head['date']} · {head['cpu']} · {head['cpus']} CPUs · pinned to one core: "
-        f"{head['pinned']} · git {head['git_head']} · library switch "
-        f"{head['native_explicit_switch']} (native), {head['explicit_switch']} (Python)",
+        f"{head['pinned']} · git {head['git_head']} · library switch {head['explicit_switch']}",
         "",
         "## Switch to explicit generators (native `ipa_prove`, median ms)",
         "",
@@ -254,7 +254,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "pinned": pinned,
             **source_state(),
-            "native_explicit_switch": ipp.NATIVE_EXPLICIT_SWITCH,
             "explicit_switch": ipp.EXPLICIT_SWITCH,
         },
         "switch_sweep": switch_sweep(log, gens),
