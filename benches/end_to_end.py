@@ -41,10 +41,10 @@ when matplotlib is importable and at least two runs share an asset count,
 
 The inclusion-proof figures at a large tree (2^20 padded leaves) *without
 building any range proof*: proving 2^20 leaves' range proofs through the CLI
-would take hours (measured: ≈ 10 ms of CPU per leaf and asset with batches of
-16 and the native MSM module — 100 000 users, 131 072 padded leaves, took
-~1 350 CPU-seconds — so 2^20 leaves need ~3 CPU-hours per asset, ~1 h 40 min
-per asset on 2 cores; ≈ 19 ms without the module), and
+would take most of an hour (measured: ≈ 6 ms of CPU per leaf and asset with
+batches of 16 and the native module — 10⁶ users, 2^20 padded leaves, took
+6 282 CPU-seconds, 54.5 minutes on 2 cores; ≈ 19 ms per leaf without the
+module), and
 neither an inclusion proof nor its verification touches range proofs — the
 proof is the user's seed plus the sibling (hash, commitments) path, and checking
 it recomputes the leaf and walks the path to the root. So this mode builds the
@@ -100,7 +100,7 @@ BALANCE_BITS = 40
 MIB = 1024 * 1024
 INCLUSION_NOTE = (
     "inclusion-only mode: NO range proofs are built (proving 2^20 leaves would take "
-    "~3 CPU-hours per asset, and inclusion proofs and their verification never touch "
+    "~1.7 CPU-hours per asset, and inclusion proofs and their verification never touch "
     "range proofs); the Merkle-sum tree and its Pedersen commitments are real and "
     "derived as `zksolvency prove` derives them"
 )
