@@ -250,11 +250,11 @@ def test_native_range_proof_equals_python_range_proof(
     bp.verify(gens, fast, V, n, Transcript(b"rp"))
 
 
-def test_range_eval_fallback_when_only_poly_is_native(
+def test_packed_vectors_into_python_rounds(
     monkeypatch: pytest.MonkeyPatch, gens: Generators
 ) -> None:
-    """Packed vectors from range_poly with the Python evaluation refused
-    natively must still give the same proof (the fallback unpacks)."""
+    """Packed vectors from the native range_eval, with the native rounds
+    refused, must still give the same proof (inner_product.prove unpacks)."""
     values, blindings = [5, 6], [11, 12]
     want, _ = bp.prove(gens, values, blindings, 8, Transcript(b"rp"), rng=random.Random(3))
     monkeypatch.setattr(cc.Secp256k1Coincurve, "ipa_prove_fixed", lambda *_a, **_k: None)

@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zksolvency.bulletproofs import inner_product
-from zksolvency.errors import FormatError, ParameterError, ProvingError, VerificationError
+from zksolvency.errors import (
+    FormatError,
+    InternalError,
+    ParameterError,
+    ProvingError,
+    VerificationError,
+)
 from zksolvency.field import (
     ScalarRng,
     decode_scalar,
@@ -252,8 +258,7 @@ class _Vectors:
     def __init__(
         self, group: Any, a_L: list[int], s_L: list[int], s_R: list[int], y: int, z: int, n: int
     ) -> None:
-        self.group, self.y, self.z = group, y, z
-        self.a_L, self.s_L = a_L, s_L
+        self.group, self.y, self.z, self.s_L = group, y, z, s_L
         native = getattr(group, "range_poly", None)
         self.packed = None
         if native is not None:
@@ -284,8 +289,9 @@ class _Vectors:
         if self.packed is not None:
             bits, packed_sl, r0, r1 = self.packed
             done = self.group.range_eval(bits, packed_sl, r0, r1, self.y, self.z, x)
-            if done is not None:
-                return done  # type: ignore[no-any-return]
+            if done is None:  # range_poly ran natively, so range_eval must too
+                raise InternalError("range proof: native range_eval unavailable")
+            return done  # type: ignore[no-any-return]
         q = self.group.order
         l_vec = [(a + s * x) % q for a, s in zip(self.l0, self.s_L, strict=True)]
         r_vec = [(a + s * x) % q for a, s in zip(self.r0, self.r1, strict=True)]

@@ -635,6 +635,34 @@ done:
     return result;
 }
 
+/* -- scalar vectors ------------------------------------------------------ */
+
+/* count 32-byte big-endian scalars from buf; 0 if any is not reduced (≥ q). */
+static int scalars_in(secp256k1_scalar *out, const Py_buffer *buf, size_t count) {
+    size_t i;
+    int bad = 0;
+    for (i = 0; i < count; i++) {
+        int o = 0;
+        secp256k1_scalar_set_b32(&out[i], (const unsigned char *)buf->buf + i * SCALAR_BYTES, &o);
+        bad |= o;
+    }
+    return !bad;
+}
+
+static PyObject *scalars_out(const secp256k1_scalar *v, size_t count) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * SCALAR_BYTES));
+    size_t i;
+    if (out == NULL) return NULL;
+    for (i = 0; i < count; i++) {
+        secp256k1_scalar_get_b32((unsigned char *)PyBytes_AS_STRING(out) + i * SCALAR_BYTES, &v[i]);
+    }
+    return out;
+}
+
+static PyObject *scalar_out(const secp256k1_scalar *v) {
+    return scalars_out(v, 1);
+}
+
 /* -- ipa_prove ----------------------------------------------------------- */
 
 /* The inner-product prover of zksolvency/bulletproofs/inner_product.py, round
@@ -732,7 +760,7 @@ static PyObject *ipa_prove(PyObject *self, PyObject *args) {
     secp256k1_ge *pts = NULL;
     secp256k1_scratch *scratch = NULL;
     secp256k1_callback callback;
-    int error = 0, status = 1, overflow = 0;
+    int error = 0, status = 1;
     unsigned char out32[SCALAR_BYTES];
     PyThreadState *ts;
     (void)self;
@@ -776,19 +804,8 @@ static PyObject *ipa_prove(PyObject *self, PyObject *args) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         goto done;
     }
-    for (i = 0; i < n; i++) {
-        int o1 = 0, o2 = 0, o3 = 0;
-        secp256k1_scalar_set_b32(&a[i], (const unsigned char *)ab.buf + i * SCALAR_BYTES, &o1);
-        secp256k1_scalar_set_b32(&b[i], (const unsigned char *)bb.buf + i * SCALAR_BYTES, &o2);
-        secp256k1_scalar_set_b32(&hf[i], (const unsigned char *)hfb.buf + i * SCALAR_BYTES, &o3);
-        overflow |= o1 | o2 | o3;
-    }
-    {
-        int o = 0;
-        secp256k1_scalar_set_b32(&qsc, qsb.buf, &o);
-        overflow |= o;
-    }
-    if (overflow) {
+    if (!scalars_in(a, &ab, n) || !scalars_in(b, &bb, n) || !scalars_in(hf, &hfb, n)
+        || !scalars_in(&qsc, &qsb, 1)) {
         PyErr_SetString(PyExc_ValueError, "ipa_prove: a scalar is not reduced mod the group order");
         goto done;
     }
@@ -1011,31 +1028,6 @@ done:
  *
  * bits: N bytes of 0 or 1; vectors N 32-byte big-endian scalars (< q, else
  * ValueError); challenges 32 bytes. */
-
-static int scalars_in(secp256k1_scalar *out, const Py_buffer *buf, size_t count) {
-    size_t i;
-    int bad = 0;
-    for (i = 0; i < count; i++) {
-        int o = 0;
-        secp256k1_scalar_set_b32(&out[i], (const unsigned char *)buf->buf + i * SCALAR_BYTES, &o);
-        bad |= o;
-    }
-    return !bad;
-}
-
-static PyObject *scalars_out(const secp256k1_scalar *v, size_t count) {
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * SCALAR_BYTES));
-    size_t i;
-    if (out == NULL) return NULL;
-    for (i = 0; i < count; i++) {
-        secp256k1_scalar_get_b32((unsigned char *)PyBytes_AS_STRING(out) + i * SCALAR_BYTES, &v[i]);
-    }
-    return out;
-}
-
-static PyObject *scalar_out(const secp256k1_scalar *v) {
-    return scalars_out(v, 1);
-}
 
 /* bits − z into l0 (N), or 0 if a bit is not 0 or 1 */
 static int rp_l0(secp256k1_scalar *l0, const unsigned char *bits, size_t N, const secp256k1_scalar *z) {

@@ -45,6 +45,7 @@ import numpy as np
 from coincurve._libsecp256k1 import ffi, lib
 
 from zksolvency.errors import FormatError, InternalError, ParameterError
+from zksolvency.field import pack_scalars
 from zksolvency.groups import secp256k1 as sec
 from zksolvency.groups.base import fixed_indices
 
@@ -82,17 +83,13 @@ def _struct_bytes(p: Any) -> bytes:
     return bytes(ffi.buffer(p, _STRUCT))
 
 
-def _scalar_bytes(scalars: Sequence[int]) -> bytes:
-    return b"".join(k.to_bytes(32, "big") for k in scalars)
-
-
 def _b32(k: int) -> bytes:
     return (k % _Q).to_bytes(32, "big")
 
 
 def _packed(v: Sequence[int] | bytes) -> bytes:
     """A packed vector as is (the native side checks it is reduced), else packed."""
-    return v if isinstance(v, bytes) else _scalar_bytes([k % _Q for k in v])
+    return v if isinstance(v, bytes) else pack_scalars([k % _Q for k in v])
 
 
 def _load_native() -> Any:
@@ -113,7 +110,7 @@ def _load_native() -> Any:
         if native.compress(r) != _encode(Secp256k1Point(p)):
             return None
     # 2·G + 7·(3G) + 1·(−5G) = 18·G
-    got = native.msm(b"".join(raw), _scalar_bytes((2, 7, 1)))
+    got = native.msm(b"".join(raw), pack_scalars((2, 7, 1)))
     if got is None or native.compress(got) != _encode(Secp256k1Point(_tweak_mul(g, 18))):
         return None
     _check_illegal()
@@ -269,7 +266,7 @@ def _native_msm(scalars: Sequence[int], structs: bytes) -> Secp256k1Point:
     """Σ scalars[i]·P_i (reduced scalars; P_i as concatenated 64-byte structs)."""
     if _NATIVE is None:
         raise InternalError("secp256k1: native MSM called without the native module")
-    return _from_native(_NATIVE.msm(structs, _scalar_bytes(scalars)))
+    return _from_native(_NATIVE.msm(structs, pack_scalars(scalars)))
 
 
 def _shape_for(count: int) -> CombShape:
@@ -420,7 +417,7 @@ class CombTable:
             return _from_native(
                 _NATIVE.comb_msm(
                     tables.tobytes(),
-                    _scalar_bytes(scalars),
+                    pack_scalars(scalars),
                     shape.teeth,
                     shape.columns,
                     extra.astype(np.uint64).tobytes(),
