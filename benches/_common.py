@@ -6,6 +6,7 @@ on ``sys.path`` before ``import _common``, so this works from any working direct
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
 import os
@@ -19,6 +20,16 @@ from pathlib import Path
 
 #: The repository root: the parent of ``benches/``.
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """A script's argument parser: its doc's first paragraph as the description,
+    and ``--out`` (default ``benches/results``)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(
+        "--out", type=Path, default=Path("benches/results"), help="output directory"
+    )
+    return parser
 
 
 def cpu_model() -> str:

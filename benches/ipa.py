@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import atomic_write_text, cpu_model, source_state, time_medians
+from _common import atomic_write_text, bench_parser, cpu_model, source_state, time_medians
 
 from zksolvency import bench
 from zksolvency.bulletproofs import inner_product as ipp
@@ -226,11 +226,7 @@ def markdown(doc: dict[str, Any]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path("benches/results"), help="output directory"
-    )
-    return parser.parse_args(argv)
+    return bench_parser(__doc__).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

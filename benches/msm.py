@@ -86,6 +86,7 @@ from _common import (
     MAX_RUNS,
     MIN_RUNS,
     atomic_write_text,
+    bench_parser,
     cpu_model,
     source_state,
     time_medians,
@@ -634,10 +635,7 @@ def markdown(head: dict[str, Any], secp: dict[str, Any], bls: dict[str, Any]) ->
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--out", type=Path, default=Path("benches/results"), help="output directory"
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--sizes",
         type=parse_sizes,

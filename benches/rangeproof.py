@@ -99,7 +99,7 @@ from typing import Any
 # Run as `python benches/rangeproof.py`: make the sibling `_common` importable from any cwd.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import atomic_write, atomic_write_text, cpu_model, source_state
+from _common import atomic_write, atomic_write_text, bench_parser, cpu_model, source_state
 
 from zksolvency import bench
 
@@ -474,11 +474,8 @@ def write_outputs(out: Path, head: dict[str, Any], results: list[dict[str, Any]]
 
 # -- main ------------------------------------------------------------------------------
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny subset for CI smoke tests")
-    parser.add_argument(
-        "--out", type=Path, default=Path("benches/results"), help="output directory"
-    )
     return parser.parse_args(argv)
 
 
